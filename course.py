@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""One entry point for the course. Needs only python3 (3.11+) and pip on a fresh machine.
+
+    python3 course.py lab          open the course in JupyterLab
+    python3 course.py test         run every test (lint, units, strict nbval, hygiene, browser)
+    python3 course.py execute      re-execute notebooks in place (the only source of outputs)
+
+Each command first creates or updates the local virtual environment `.venv` from the pinned
+versions in requirements.txt and installs this package in editable mode, so every command is
+safe to run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VENV_PY = VENV / "bin" / "python"
+STAMP = VENV / ".course-installed"
+NOTEBOOKS = ROOT / "notebooks"
+START_NOTEBOOK = "notebooks/00_start_here.ipynb"
+SANITIZE = "tests/nbval_sanitize.cfg"
+
+
+def _env() -> dict[str, str]:
+    """Environment for every tool we start: quiet, deterministic, local."""
+    env = dict(os.environ)
+    env.update(
+        PYTHONHASHSEED="0",
+        JUPYTER_PLATFORM_DIRS="1",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+    )
+    return env
+
+
+def _run(cmd: list[str], **kwargs) -> int:
+    """Run a command from the repository root and return its exit code."""
+    print("$", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=kwargs.pop("env", _env()), **kwargs)
+
+
+def _stamp() -> str:
+    h = hashlib.sha256()
+    for name in ("requirements.txt", "pyproject.toml"):
+        h.update((ROOT / name).read_bytes())
+    return h.hexdigest()
+
+
+def ensure_venv() -> None:
+    """Create or update .venv from the pinned requirements (idempotent)."""
+    if not VENV_PY.exists():
+        print("Creating the virtual environment .venv ...", flush=True)
+        subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
+    if STAMP.exists() and STAMP.read_text() == _stamp():
+        return
+    print("Installing the pinned packages into .venv (first run: a few minutes) ...", flush=True)
+    pip = [str(VENV_PY), "-m", "pip", "install", "--quiet"]
+    code = _run([*pip, "-r", "requirements.txt", "-e", "."])
+    if code:
+        sys.exit(f"pip install failed (exit {code})")
+    STAMP.write_text(_stamp())
+
+
+def in_venv(args: list[str]) -> int:
+    """Re-run this script with the venv's Python for an internal command."""
+    ensure_venv()
+    return _run([VENV_PY, Path(__file__).name, *args])
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_lab(extra: list[str]) -> int:
+    """Start JupyterLab on the course's start notebook."""
+    ensure_venv()
+    return _run([VENV / "bin" / "jupyter", "lab", START_NOTEBOOK, *extra])
+
+
+def cmd_test(extra: list[str]) -> int:
+    """Lint, unit tests + strict nbval, then the browser suite; stop at the first failure."""
+    ensure_venv()
+    started = time.perf_counter()
+    stages = [
+        ("lint", [VENV / "bin" / "ruff", "check", "."]),
+        (
+            "unit tests, strict nbval, hygiene, environment",
+            [VENV_PY, "-m", "pytest", "-n", "2", "--dist", "loadscope", "--nbval",
+             "--sanitize-with", SANITIZE, "-m", "not browser", "tests", "notebooks", *extra],
+        ),
+        ("browser tests", [VENV_PY, "-m", "pytest", "-m", "browser", "tests/browser", *extra]),
+    ]
+    for name, cmd in stages:
+        if name == "browser tests" and not (ROOT / "tests" / "browser").is_dir():
+            continue
+        print(f"\n=== {name}", flush=True)
+        code = _run(cmd)
+        if code:
+            print(f"\nFAILED in stage: {name}", flush=True)
+            return code
+    print(f"\nAll test stages passed in {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+def _normalise_widget_ids(text: str, stem: str) -> str:
+    """Replace random widget model ids with ids derived from the notebook name and order."""
+    import re
+
+    mapping: dict[str, str] = {}
+    for match in re.finditer(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", text):
+        key = match.group(0)
+        if key not in mapping:
+            mapping[key] = uuid.uuid5(uuid.NAMESPACE_URL, f"{stem}/{len(mapping)}").hex
+    return re.sub(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", lambda m: mapping[m.group(0)], text)
+
+
+def _execute_one(path: Path) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=900,
+        record_timing=False,
+        store_widget_state=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    text = nbformat.writes(nb) + "\n"
+    path.write_text(_normalise_widget_ids(text, path.stem), encoding="utf-8")
+
+
+def cmd_execute_internal(paths: list[str]) -> int:
+    """Execute notebooks in place with a fixed kernel; inside the venv."""
+    targets = [Path(p).resolve() for p in paths] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    for path in targets:
+        t0 = time.perf_counter()
+        _execute_one(path)
+        print(f"executed {path.relative_to(ROOT)} in {time.perf_counter() - t0:.1f} s", flush=True)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    command, extra = argv[0], argv[1:]
+    if command == "lab":
+        return cmd_lab(extra)
+    if command == "test":
+        return cmd_test(extra)
+    if command == "execute":
+        return in_venv(["_execute", *extra])
+    if command == "_execute":
+        return cmd_execute_internal(extra)
+    print(f"Unknown command {command!r}.\n{__doc__}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

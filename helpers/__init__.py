@@ -1,0 +1,62 @@
+"""Helpers for the course "When the gradient is small".
+
+Importing this package changes nothing global: no style is applied, no backend
+is chosen, no random state is touched. Submodules load lazily on first use, so
+``import helpers`` is fast and ``helpers.analyze_point`` works as expected.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    # exact analysis of critical points (notebooks 01-04)
+    "gradient": "symbolic",
+    "hessian": "symbolic",
+    "analyze_point": "symbolic",
+    "critical_points": "symbolic",
+    "escape_direction": "symbolic",
+    "PointReport": "symbolic",
+    "CriticalFamily": "symbolic",
+    # the course's error surfaces
+    "SURFACES": "surfaces",
+    "Surface": "surfaces",
+    "get_surface": "surfaces",
+    # figures
+    "use_course_style": "style",
+    "KIND_COLORS": "style",
+    "KIND_MARKERS": "style",
+    "LOSS_CMAP": "style",
+    "SIGNED_CMAP": "style",
+    "plot_surface_contours": "plotting",
+    "plot_critical_points": "plotting",
+    # exercises that check themselves
+    "check": "exercises",
+    # untrusted formulas and the surface explorer (issue 4)
+    "parse_loss": "parsing",
+    "SurfaceExplorer": "explorer",
+    # exact Hessian engine for small networks and the minimum-ratio experiment (issue 5)
+    "MLP": "network",
+    "minimum_ratio_experiment": "experiment",
+    # optimisers (notebooks 06-07)
+    "optimizers": "optimizers",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its submodule on first access."""
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    module = importlib.import_module(f"helpers.{module_name}")
+    value = module if name == module_name else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
