@@ -1,0 +1,322 @@
+"""helpers.symbolic against independent references: finite differences, closed forms,
+published critical points, and a resultant-based enumeration of polynomial critical points."""
+
+import time
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from helpers.symbolic import (
+    CriticalFamily,
+    PointReport,
+    analyze_point,
+    critical_points,
+    escape_direction,
+    gradient,
+    hessian,
+)
+
+x, y, z, w1, w2 = sp.symbols("x y z w1 w2")
+LECTURE = (1 - w1 * w2) ** 2
+HIMMELBLAU = (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+CAMEL = (4 - sp.Rational(21, 10) * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
+ROSENBROCK = (1 - x) ** 2 + 100 * (y - x**2) ** 2
+
+
+# ------------------------------------------------- derivatives vs finite differences
+@pytest.mark.parametrize(
+    ("f", "point"),
+    [
+        (HIMMELBLAU, (0.3, -1.2)),
+        (CAMEL, (1.1, 0.4)),
+        (sp.sin(x) * sp.exp(y) + x * y**3, (0.7, -0.2)),
+        (sp.log(1 + x**2 + y**2 * z**2) + x * z, (0.5, 1.5, -0.8)),
+    ],
+)
+def test_gradient_and_hessian_match_central_differences(f, point):
+    vars_ = sorted(f.free_symbols, key=str)
+    fn = sp.lambdify(vars_, f)
+    g = np.array(gradient(f, vars_).subs(dict(zip(vars_, point, strict=True))), dtype=float).ravel()
+    H = np.array(hessian(f, vars_).subs(dict(zip(vars_, point, strict=True))), dtype=float)
+    h = 1e-5
+    n = len(vars_)
+    eye = np.eye(n)
+    p = np.array(point)
+    g_fd = np.array([(fn(*(p + h * e)) - fn(*(p - h * e))) / (2 * h) for e in eye])
+    H_fd = np.array(
+        [
+            [
+                (fn(*(p + h * a + h * b)) - fn(*(p + h * a - h * b))
+                 - fn(*(p - h * a + h * b)) + fn(*(p - h * a - h * b))) / (4 * h * h)
+                for b in eye
+            ]
+            for a in eye
+        ]
+    )
+    assert np.allclose(g, g_fd, rtol=1e-7, atol=1e-7)
+    assert np.allclose(H, H_fd, rtol=1e-4, atol=1e-4)
+
+
+def test_gradient_is_a_column_and_hessian_symmetric():
+    g = gradient(LECTURE, (w1, w2))
+    assert g.shape == (2, 1)
+    assert sp.simplify(g[0] - (-2 * w2 * (1 - w1 * w2))) == 0
+    H = hessian(HIMMELBLAU, (x, y))
+    assert H.shape == (2, 2) and (H - H.T).is_zero_matrix
+
+
+# ----------------------------------------------------------------- the lecture's numbers
+def test_lecture_origin_is_a_saddle_with_the_lecture_hessian():
+    rep = analyze_point(LECTURE, (w1, w2), (0, 0))
+    assert rep.exact
+    assert rep.kind == rep.resolved_kind == "saddle point"
+    assert np.array_equal(rep.hessian, [[0, -2], [-2, 0]])
+    assert np.allclose(rep.eigenvalues, [-2, 2])
+    assert rep.value == 1.0 and rep.grad_norm == 0.0
+    lam, v = escape_direction(rep.hessian)
+    assert lam == pytest.approx(-2)
+    assert np.allclose(v, np.array([1, 1]) / np.sqrt(2))
+    # moving along v lowers the loss: L(1, 1) = 0 < L(0, 0) = 1
+    assert LECTURE.subs({w1: 1, w2: 1}) == 0 < LECTURE.subs({w1: 0, w2: 0}) == 1
+
+
+@pytest.mark.parametrize(
+    "point", [(1, 1), (2, sp.Rational(1, 2)), (-1, -1), (1.0, 1.0), (2.0, 0.5)]
+)
+def test_lecture_valley_is_degenerate_but_resolved_as_minimum(point):
+    rep = analyze_point(LECTURE, (w1, w2), point)
+    assert rep.kind == "degenerate"
+    assert rep.resolved_kind == "local minimum"
+    assert rep.inertia == (0, 1, 1)
+    assert rep.eigenvalues[0] == pytest.approx(0, abs=1e-12)
+    a = float(point[0])
+    assert rep.eigenvalues[1] == pytest.approx(2 * (a**4 + 1) / a**2)  # research note closed form
+    assert "≥ 0" in rep.reason
+
+
+@pytest.mark.parametrize(
+    ("f", "kind", "resolved"),
+    [
+        (x**3 - 3 * x * y**2, "degenerate", "saddle point"),  # monkey saddle
+        (x**4 + y**4, "degenerate", "local minimum"),
+        (x**3 + y**2, "degenerate", "saddle point"),
+        (-(x**4) - y**4, "degenerate", "local maximum"),
+        (x**2 - y**4, "degenerate", "saddle point"),  # opposite even leading terms
+        (x**2 * y**2, "degenerate", "local minimum"),
+        (x**2 - y**2, "saddle point", "saddle point"),
+        (x**2 + y**2, "local minimum", "local minimum"),
+        (-(x**2) - y**2, "local maximum", "local maximum"),
+        (x**2 - y**2 + z**4, "saddle point", "saddle point"),  # signs decide despite λ = 0
+    ],
+)
+def test_degenerate_examples(f, kind, resolved):
+    vars_ = sorted(f.free_symbols, key=str)
+    rep = analyze_point(f, vars_, [0] * len(vars_))
+    assert (rep.kind, rep.resolved_kind) == (kind, resolved)
+    assert rep.exact
+
+
+def test_undetermined_is_allowed_but_never_a_wrong_label():
+    # f = (y - x^2)(y - 2x^2) is a saddle (negative between the parabolas) but every line
+    # through 0 shows a minimum: our line probes must not call it a minimum.
+    f = (y - x**2) * (y - 2 * x**2)
+    rep = analyze_point(f, (x, y), (0, 0))
+    assert rep.kind == "degenerate"
+    assert rep.resolved_kind in {"saddle point", "undetermined"}
+
+
+def test_not_critical_points():
+    rep = analyze_point(LECTURE, (w1, w2), (sp.Rational(1, 2), sp.Rational(1, 2)))
+    assert rep.kind == rep.resolved_kind == "not critical"
+    assert np.allclose(rep.gradient, [-0.75, -0.75])
+    rep = analyze_point(HIMMELBLAU, (x, y), (0.0, 0.0))
+    assert rep.kind == "not critical" and not rep.exact
+
+
+def test_numeric_tolerances_are_scale_aware():
+    # a point off the true minimum (3, 2) by 1e-12 is critical; by 1e-3 it is not
+    assert analyze_point(HIMMELBLAU, (x, y), (3 + 1e-12, 2.0)).kind == "local minimum"
+    assert analyze_point(HIMMELBLAU, (x, y), (3 + 1e-3, 2.0)).kind == "not critical"
+    # the same function scaled by 1e6 has the same critical points
+    rep = analyze_point(1e6 * HIMMELBLAU, (x, y), (3 + 1e-12, 2.0))
+    assert rep.kind == "local minimum"
+
+
+def test_noise_eigenvalue_counts_as_zero_not_positive():
+    # f = x^2 + 1e-14·y^2: numerically the y-curvature is noise next to 2
+    f = x**2 + sp.Float(1e-14) * y**2
+    rep = analyze_point(f, (x, y), (0.0, 0.0))
+    assert rep.inertia == (0, 1, 1)
+    assert rep.kind == "degenerate"
+    # the same noise next to a negative eigenvalue does not hide the saddle
+    rep = analyze_point(-(x**2) + sp.Float(1e-14) * y**2 + x * y**2, (x, y), (0.0, 0.0))
+    assert rep.kind == "degenerate" and rep.resolved_kind in {"saddle point", "undetermined"}
+    assert escape_direction(np.diag([1e-14, 2.0])) is None
+    assert escape_direction(np.diag([-1e-14, 2.0])) is None
+    assert escape_direction(np.diag([-1e-3, 2.0]))[0] == pytest.approx(-1e-3)
+
+
+def test_escape_direction_sign_convention_and_errors():
+    lam, v = escape_direction(sp.Matrix([[0, -2], [-2, 0]]))
+    assert lam == -2 and v[0] > 0 and np.linalg.norm(v) == pytest.approx(1)
+    assert escape_direction(np.eye(3)) is None
+    with pytest.raises(ValueError, match="square"):
+        escape_direction(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="symmetric"):
+        escape_direction(np.array([[0.0, 1.0], [0.0, 0.0]]))
+
+
+def test_bad_input_raises_readable_errors():
+    with pytest.raises(ValueError, match="not in variables"):
+        analyze_point(x * y, (x,), (0,))
+    with pytest.raises(ValueError, match="coordinates"):
+        analyze_point(x * y, (x, y), (0,))
+    with pytest.raises(ValueError, match="parse_loss"):
+        gradient("x**2", (x,))
+    with pytest.raises(ValueError, match="bounds"):
+        critical_points(x * y, (x, y), [(1, -1), (0, 1)])
+
+
+def test_report_text_and_markdown():
+    rep = analyze_point(LECTURE, (w1, w2), (1, 1))
+    text = str(rep)
+    assert "degenerate → local minimum" in text and "eigenvalues" in text
+    md = rep._repr_markdown_()
+    assert "| kind |" in md and "Hessian" in md
+    assert isinstance(rep, PointReport)
+
+
+# ----------------------------------------------------------------- critical_points
+def _resultant_reference(f, box):
+    """Independent enumeration: real roots of the resultant in x, then y by np.roots."""
+    gx, gy = sp.diff(f, x), sp.diff(f, y)
+    res = sp.Poly(sp.resultant(gx, gy, y), x)
+    pts = []
+    for rx in res.nroots(n=30, maxsteps=200):
+        if abs(sp.im(rx)) > 1e-20:
+            continue
+        xr = float(sp.re(rx))
+        if not box[0][0] <= xr <= box[0][1]:
+            continue
+        py = sp.Poly(gy.subs(x, sp.Float(xr, 30)), y)
+        for ry in np.roots([float(c) for c in py.all_coeffs()]):
+            if abs(ry.imag) < 1e-6 and box[1][0] <= ry.real <= box[1][1]:
+                if abs(float(gx.subs({x: xr, y: ry.real}))) < 1e-5:
+                    pts.append((xr, ry.real))
+    uniq = []
+    for p in pts:
+        if all(np.hypot(p[0] - q[0], p[1] - q[1]) > 1e-4 for q in uniq):
+            uniq.append(p)
+    return np.array(sorted(uniq))
+
+
+def _kinds(items):
+    out = {}
+    for it in items:
+        out[it.kind] = out.get(it.kind, 0) + 1
+    return out
+
+
+def test_himmelblau_published_critical_points():
+    start = time.perf_counter()
+    items = critical_points(HIMMELBLAU, (x, y), [(-5, 5), (-5, 5)])
+    elapsed = time.perf_counter() - start
+    assert elapsed < 30  # the issue asks for 10 s; loose here because CI machines are shared
+    assert _kinds(items) == {"local minimum": 4, "local maximum": 1, "saddle point": 4}
+    minima = np.array([it.point for it in items if it.kind == "local minimum"])
+    published = np.array(
+        [[-3.779310, -3.283186], [-2.805118, 3.131312], [3.0, 2.0], [3.584428, -1.848127]]
+    )
+    assert np.allclose(minima, published, atol=1e-6)
+    assert all(abs(it.value) < 1e-12 for it in items if it.kind == "local minimum")
+    (maximum,) = [it for it in items if it.kind == "local maximum"]
+    assert np.allclose(maximum.point, [-0.270845, -0.923039], atol=1e-6)
+    assert maximum.value == pytest.approx(181.617, abs=1e-3)
+    # coordinates accurate to 1e-8: compare with the resultant enumeration
+    ref = _resultant_reference(HIMMELBLAU, [(-5, 5), (-5, 5)])
+    got = np.array(sorted(tuple(it.point) for it in items))
+    assert got.shape == ref.shape == (9, 2)
+    assert np.allclose(got, ref, atol=1e-8)
+    # (3, 2) is found exactly
+    (exact,) = [it for it in items if it.exact]
+    assert exact.exact_point == (3, 2)
+
+
+def test_six_hump_camel_critical_points():
+    box = [(-3, 3), (-2, 2)]
+    items = critical_points(CAMEL, (x, y), box)
+    # 15 stationary points: 6 minima, 2 maxima, 7 saddles (checked against the resultant)
+    assert _kinds(items) == {"local minimum": 6, "local maximum": 2, "saddle point": 7}
+    ref = _resultant_reference(CAMEL, box)
+    got = np.array(sorted(tuple(it.point) for it in items))
+    assert np.allclose(got, ref, atol=1e-8)
+    minima = {tuple(np.round(it.point, 4)): it.value for it in items if it.kind == "local minimum"}
+    # published: global minima ±(0.0898, −0.7126), f = −1.0316; also ±(1.7036, −0.7961)
+    assert minima[(0.0898, -0.7127)] == pytest.approx(-1.0316, abs=1e-4)
+    assert minima[(-0.0898, 0.7127)] == pytest.approx(-1.0316, abs=1e-4)
+    assert minima[(1.7036, -0.7961)] == pytest.approx(-0.2155, abs=1e-4)
+    assert minima[(-1.7036, 0.7961)] == pytest.approx(-0.2155, abs=1e-4)
+
+
+def test_rosenbrock_minimum_exact():
+    items = critical_points(ROSENBROCK, (x, y), [(-2, 2), (-1, 3)])
+    assert len(items) == 1
+    (rep,) = items
+    assert rep.kind == "local minimum" and rep.exact and rep.exact_point == (1, 1)
+
+
+def test_lecture_family_and_origin():
+    items = critical_points(LECTURE, (w1, w2), [(-2, 2), (-2, 2)])
+    assert len(items) == 2
+    origin, family = items
+    assert isinstance(origin, PointReport) and origin.kind == "saddle point"
+    assert np.array_equal(origin.point, [0, 0])
+    assert isinstance(family, CriticalFamily)
+    assert family.equation == sp.Eq(w1 * w2, 1)
+    assert family.kind == "degenerate" and family.resolved_kind == "local minimum"
+    assert len(family.samples) >= 3
+    for s in family.samples:
+        assert s.kind == "degenerate" and s.resolved_kind == "local minimum"
+        assert s.point[0] * s.point[1] == pytest.approx(1)
+        assert np.all(np.abs(s.point) <= 2)
+    assert family.contains(np.array([4 / 3, 0.75]))
+    assert not family.contains(np.array([1.0, 0.5]))
+    curve = family.curve([(-2, 2), (-2, 2)], n=101)
+    ok = ~np.isnan(curve[:, 0])
+    assert np.allclose(curve[ok, 0] * curve[ok, 1], 1)
+    assert "w1·w2 = 1" in str(family)
+
+
+@pytest.mark.parametrize(
+    ("f", "resolved"),
+    [
+        (x**3 - 3 * x * y**2, "saddle point"),
+        (x**4 + y**4, "local minimum"),
+        (x**3 + y**2, "saddle point"),
+    ],
+)
+def test_critical_points_of_degenerate_examples(f, resolved):
+    (rep,) = critical_points(f, (x, y), [(-1, 1), (-1, 1)])
+    assert rep.kind == "degenerate" and rep.resolved_kind == resolved
+    assert np.allclose(rep.point, 0)
+
+
+def test_numeric_fallback_when_sympy_is_not_allowed_time():
+    items = critical_points(HIMMELBLAU, (x, y), [(0, 5), (0, 5)], timeout=0)
+    assert [(it.kind, tuple(np.round(it.point, 6))) for it in items] == [
+        ("local minimum", (3.0, 2.0)),
+        ("saddle point", (0.086678, 2.884255)),
+        ("saddle point", (3.385154, 0.073852)),
+    ]
+    # a transcendental function: sin(x)·cos(y) on [-3, 3]^2 has 4 critical points
+    items = critical_points(sp.sin(x) * sp.cos(y), (x, y), [(-3, 3), (-3, 3)], timeout=0)
+    pts = sorted(tuple(np.round(it.point, 8)) for it in items)
+    h = round(np.pi / 2, 8)
+    assert pts == [(-h, 0.0), (0.0, -h), (0.0, h), (h, 0.0)]
+
+
+def test_three_variables():
+    f = x**2 + y**2 - z**2 + x * y * z
+    (rep,) = critical_points(f, (x, y, z), [(-1, 1)] * 3)
+    assert rep.kind == "saddle point" and rep.inertia == (1, 0, 2)
