@@ -259,3 +259,35 @@ def format_seconds(seconds: float) -> str:
         if seconds >= size:
             return f"{seconds / size:.3g} {unit}"
     return f"{seconds * 1e9:.3g} ns"
+
+
+def lanczos_workspace_bytes(n_params: int, ncv: int, bytes_per_number: int = 8) -> int:
+    """Memory of ARPACK's symmetric Lanczos (dsaupd): V (P×ncv), workd (3P), workl (ncv·(ncv+8)).
+
+    This is what scipy ``eigsh`` allocates besides the operator itself: O(P·ncv), never P².
+    """
+    if int(n_params) != n_params or n_params < 1:
+        raise ValueError(f"n_params must be a positive whole number, got {n_params}")
+    if int(ncv) != ncv or ncv < 1:
+        raise ValueError(f"ncv must be a positive whole number, got {ncv}")
+    n, m = int(n_params), int(min(ncv, n_params))
+    return (n * m + 3 * n + m * (m + 8)) * bytes_per_number
+
+
+def dense_hessian_bytes(n_params: int, bytes_per_number: int = 8) -> int:
+    """Memory of the dense P×P Hessian alone (``eigh`` needs about as much again for vectors)."""
+    if int(n_params) != n_params or n_params < 1:
+        raise ValueError(f"n_params must be a positive whole number, got {n_params}")
+    return int(n_params) ** 2 * bytes_per_number
+
+
+class CountedHVP:
+    """Wrap a Hessian-vector product v ↦ H·v and count its calls (the work Lanczos does)."""
+
+    def __init__(self, hvp: ArrayFn) -> None:
+        self.hvp = hvp
+        self.calls = 0
+
+    def __call__(self, v: np.ndarray) -> np.ndarray:
+        self.calls += 1
+        return self.hvp(v)

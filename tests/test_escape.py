@@ -159,3 +159,26 @@ def test_numeric_surface_matches_the_hand_written_gradient():
     for theta in ([0.0, 0.0], [0.3, -1.2], [1.5, 0.7]):
         assert loss(np.array(theta)) == pytest.approx(lecture_loss(theta))
         np.testing.assert_allclose(grad(np.array(theta)), lecture_grad(theta), rtol=1e-13)
+
+
+def test_lanczos_and_dense_memory_formulas():
+    from helpers.escape import dense_hessian_bytes, lanczos_workspace_bytes
+
+    assert dense_hessian_bytes(10**5) == 8 * 10**10  # 80 GB in float64
+    # V: 1e5 × 100, workd: 3e5, workl: 100·108
+    assert lanczos_workspace_bytes(10**5, 100) == 8 * (10**7 + 3 * 10**5 + 10_800)
+    assert lanczos_workspace_bytes(50, 100) == 8 * (50 * 50 + 150 + 50 * 58)  # ncv capped at P
+    with pytest.raises(ValueError):
+        lanczos_workspace_bytes(0, 10)
+    with pytest.raises(ValueError):
+        dense_hessian_bytes(-3)
+
+
+def test_counted_hvp_counts_and_passes_through():
+    from helpers.escape import CountedHVP
+
+    a = np.array([[2.0, 1.0], [1.0, -3.0]])
+    op = CountedHVP(lambda v: a @ v)
+    np.testing.assert_array_equal(op(np.array([1.0, 0.0])), [2.0, 1.0])
+    op(np.array([0.0, 1.0]))
+    assert op.calls == 2
