@@ -1,0 +1,165 @@
+"""Shared plot helpers: contour maps of a loss, critical points by kind, a probe of one point.
+
+Every plotting function takes ``ax=None`` (a new figure is made) and returns the axes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import sympy as sp
+
+from helpers.style import KIND_COLORS, KIND_MARKERS, LOSS_CMAP
+from helpers.symbolic import CriticalFamily, PointReport, _check_inputs, _compiled
+
+
+def _axes(ax: Any) -> Any:
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _name(v: sp.Symbol) -> str:
+    return f"${sp.latex(v)}$"
+
+
+def grid_values(f: Any, variables: Sequence[sp.Symbol], bounds: Sequence[tuple[float, float]],
+                n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(X, Y, Z) of f on an n×n grid over a 2-D box (Z has NaN where f is not finite)."""
+    expr, vars_ = _check_inputs(f, variables)
+    if len(vars_) != 2:
+        raise ValueError("contour plots need a function of exactly 2 variables")
+    (x0, x1), (y0, y1) = bounds
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    value_fn, _, _ = _compiled(expr, vars_)
+    with np.errstate(all="ignore"):
+        Z = value_fn(np.array([X, Y]))
+    Z[~np.isfinite(Z)] = np.nan
+    return X, Y, Z
+
+
+def plot_surface_contours(f: Any, variables: Sequence[sp.Symbol],
+                          bounds: Sequence[tuple[float, float]], *, ax: Any = None,
+                          levels: int = 30, n: int = 200, log: bool = False,
+                          colorbar: bool = True) -> Any:
+    """Filled contours of f (viridis); ``log=True`` shows log10(1 + f − min f)."""
+    ax = _axes(ax)
+    X, Y, Z = grid_values(f, variables, bounds, n)
+    label = "loss $f$"
+    if log:
+        Z = np.log10(1.0 + Z - np.nanmin(Z))
+        label = r"$\log_{10}(1 + f - \min f)$"
+    cs = ax.contourf(X, Y, Z, levels=levels, cmap=LOSS_CMAP)
+    ax.contour(X, Y, Z, levels=cs.levels[::3], colors="white", linewidths=0.4, alpha=0.5)
+    x_var, y_var = variables
+    ax.set_xlabel(_name(x_var))
+    ax.set_ylabel(_name(y_var))
+    ax.set_xlim(bounds[0])
+    ax.set_ylim(bounds[1])
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(False)
+    if colorbar:
+        ax.figure.colorbar(cs, ax=ax, label=label, shrink=0.85)
+    return ax
+
+
+def _label(kind: str, resolved: str) -> str:
+    return f"degenerate → {resolved}" if kind == "degenerate" else kind
+
+
+def plot_critical_points(items: Sequence[PointReport | CriticalFamily], *, ax: Any = None,
+                         annotate: bool = False,
+                         bounds: Sequence[tuple[float, float]] | None = None) -> Any:
+    """Mark reports (and families: their curve and samples) by kind, with a legend by kind.
+
+    A family's curve is drawn inside ``bounds`` (default: the current axis limits).
+    """
+    ax = _axes(ax)
+    box = tuple(bounds) if bounds is not None else (ax.get_xlim(), ax.get_ylim())
+    seen: set[str] = set()
+
+    def once(label: str) -> str:
+        if label in seen:
+            return "_nolegend_"
+        seen.add(label)
+        return label
+
+    for item in items:
+        if isinstance(item, CriticalFamily):
+            label = "family " + _label(item.kind, item.resolved_kind)
+            try:
+                curve = item.curve(box, n=801)
+            except ValueError:
+                curve = None
+            if curve is not None and len(item.variables) == 2:
+                ax.plot(curve[:, 0], curve[:, 1], ls="--", lw=2.5,
+                        color=KIND_COLORS[item.kind], label=once(label), zorder=3)
+            for s in item.samples:
+                ax.scatter(*s.point[:2], s=45, marker=KIND_MARKERS[item.resolved_kind],
+                           color=KIND_COLORS[item.kind], edgecolor="white", zorder=4)
+            continue
+        if not isinstance(item, PointReport):
+            raise ValueError(f"expected PointReport or CriticalFamily, got {type(item).__name__}")
+        marker_kind = item.resolved_kind if item.kind == "degenerate" else item.kind
+        ax.scatter(*item.point[:2], s=110, marker=KIND_MARKERS[marker_kind],
+                   color=KIND_COLORS[item.kind], edgecolor="white", linewidth=1.2, zorder=5,
+                   label=once(_label(item.kind, item.resolved_kind)))
+        if annotate:
+            ax.annotate(f"f = {item.value:.3g}", item.point[:2], textcoords="offset points",
+                        xytext=(6, 6), fontsize=9, color="white",
+                        bbox=dict(boxstyle="round,pad=0.2", fc="black", alpha=0.5, lw=0))
+    if seen:
+        ax.legend(loc="upper right", fontsize=9, framealpha=0.85, frameon=True)
+    return ax
+
+
+# ------------------------------------------------------------------------ probe of one point
+@dataclass(frozen=True, eq=False)
+class PointProbe:
+    """Loss and gradient at one point, and the arrow −g drawn on a contour plot."""
+
+    point: np.ndarray
+    loss: float
+    grad: np.ndarray
+    grad_norm: float
+    arrow: np.ndarray  # −g · arrow_scale, shortened to at most max_length
+
+    def text(self) -> str:
+        """One line for a figure title or a widget label."""
+        p = ", ".join(f"{c:.2f}" for c in self.point)
+        g = ", ".join(f"{c:.3f}" for c in self.grad)
+        return f"θ = ({p}):  L = {self.loss:.3f},  g = ({g}),  ‖g‖ = {self.grad_norm:.3f}"
+
+
+def probe_point(f: Any, variables: Sequence[sp.Symbol], point: Sequence[float], *,
+                arrow_scale: float = 0.25, max_length: float = 1.0) -> PointProbe:
+    """Loss, gradient and the descent arrow −g (scaled by arrow_scale, capped) at ``point``."""
+    expr, vars_ = _check_inputs(f, variables)
+    p = np.asarray(point, dtype=float)
+    if p.shape != (len(vars_),) or not np.all(np.isfinite(p)):
+        raise ValueError(f"point must be {len(vars_)} finite numbers")
+    value_fn, grad_fn, _ = _compiled(expr, vars_)
+    loss = float(value_fn(p))
+    g = grad_fn(p)
+    norm = float(np.linalg.norm(g))
+    arrow = -g * arrow_scale
+    length = float(np.linalg.norm(arrow))
+    if length > max_length:
+        arrow = arrow * (max_length / length)
+    return PointProbe(point=p, loss=loss, grad=g, grad_norm=norm, arrow=arrow)
+
+
+def plot_probe(probe: PointProbe, *, ax: Any = None, color: str = "white") -> Any:
+    """Draw the probed point and its descent arrow −g; the numbers go in the title."""
+    ax = _axes(ax)
+    x0, y0 = probe.point[:2]
+    ax.scatter([x0], [y0], s=70, color=color, edgecolor="black", zorder=6, label="θ")
+    if probe.grad_norm > 0:
+        ax.annotate("", xy=(x0 + probe.arrow[0], y0 + probe.arrow[1]), xytext=(x0, y0),
+                    arrowprops=dict(arrowstyle="-|>", color=color, lw=2.2), zorder=6)
+    ax.set_title(probe.text(), fontsize=10)
+    return ax
