@@ -20,6 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import sympy as sp
+
+from helpers.surfaces import Surface
 
 Schedule = Callable[[int], float]
 LearningRate = float | Schedule
@@ -297,6 +300,9 @@ def run(optimizer: Optimizer, grad_fn: GradFn, theta0: np.ndarray, n_steps: int)
 
 
 __all__ = [
+    "DEMO_SURFACES",
+    "MomentumDemo",
+    "loss_and_grad",
     "SGD",
     "Adagrad",
     "Adam",
@@ -313,3 +319,93 @@ __all__ = [
     "trace",
     "warmup_then_decay",
 ]
+
+
+# ------------------------------------------------------------------ demo surfaces of 06-07
+
+
+def _demo_surfaces() -> dict[str, Surface]:
+    x, y = sp.symbols("x y")
+    half = sp.Rational(1, 2)
+    return {
+        s.name: s
+        for s in [
+            Surface("double well", r"L = (x^2 - 1)^2 - 0.3\,x + y^2",
+                    (x**2 - 1) ** 2 - sp.Rational(3, 10) * x + y**2, (x, y),
+                    ((-2.3, 2.0), (-1.3, 1.3)),
+                    "A poor local minimum near x = -0.96, a saddle near x = -0.08 and the "
+                    "global minimum near x = 1.04 (all on y = 0)."),
+            Surface("elongated bowl", r"L = \frac{1}{2}\left(\frac{x^2}{1000} + y^2\right)",
+                    half * (x**2 / 1000 + y**2), (x, y), ((-22.0, 4.0), (-1.2, 1.2)),
+                    "Convex, curvature 1/1000 along x and 1 along y: one learning rate "
+                    "cannot suit both."),
+            Surface("steep valley",
+                    r"L = \frac{x^2}{100} + 10\left(\sqrt{1 + y^2} - 1 + 0.3\,y\right)",
+                    x**2 / 100 + 10 * (sp.sqrt(1 + y**2) - 1 + sp.Rational(3, 10) * y), (x, y),
+                    ((-9.0, 2.0), (-3.0, 3.0)),
+                    "A flat valley floor along x between steep walls along y."),
+        ]
+    }
+
+
+DEMO_SURFACES: dict[str, Surface] = _demo_surfaces()
+
+
+def loss_and_grad(surface: Surface) -> tuple[Callable[[np.ndarray], np.ndarray], GradFn]:
+    """Numeric loss(theta) (theta (..., 2)) and grad(theta) (theta (2,)) of a 2-variable surface."""
+    if len(surface.variables) != 2:
+        raise ValueError(f"{surface.name} has {len(surface.variables)} variables; need 2")
+    f = sp.lambdify(surface.variables, surface.expr, "numpy")
+    g = sp.lambdify(surface.variables, [sp.diff(surface.expr, v) for v in surface.variables],
+                    "numpy")
+
+    def loss(theta: np.ndarray) -> np.ndarray:
+        theta = np.asarray(theta, dtype=float)
+        return np.asarray(f(theta[..., 0], theta[..., 1]), dtype=float)
+
+    def grad(theta: np.ndarray) -> np.ndarray:
+        theta = np.asarray(theta, dtype=float)
+        return np.array(g(theta[0], theta[1]), dtype=float)
+
+    return loss, grad
+
+
+@dataclass(frozen=True)
+class MomentumDemo:
+    """Gradient descent and momentum from one start on the double well (logic of the sliders)."""
+
+    start: tuple[float, float] = (-2.0, 1.0)
+    n_steps: int = 300
+    surface: Surface = DEMO_SURFACES["double well"]
+
+    def paths(self, lr: float, momentum: float) -> dict[str, np.ndarray]:
+        """{'gradient descent': path, 'momentum': path}, each (n_steps + 1, 2)."""
+        _, grad = loss_and_grad(self.surface)
+        theta0 = np.array(self.start, dtype=float)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return {
+                "gradient descent": run(SGD(lr), grad, theta0, self.n_steps),
+                "momentum": run(Momentum(lr, momentum=momentum), grad, theta0, self.n_steps),
+            }
+
+    def outcome(self, path: np.ndarray) -> str:
+        """Where a path ended: 'global minimum', 'poor local minimum', 'saddle' or 'elsewhere'."""
+        end = path[-1]
+        if not np.all(np.isfinite(end)):
+            return "diverged"
+        places = {"global minimum": (1.0356, 0.0), "poor local minimum": (-0.9601, 0.0),
+                  "saddle": (-0.0754, 0.0)}
+        for name, point in places.items():
+            if np.hypot(*(end - np.array(point))) < 0.05:
+                return name
+        return "elsewhere"
+
+    def summary(self, lr: float, momentum: float) -> str:
+        """One line per method: where it ended and its final loss."""
+        loss, _ = loss_and_grad(self.surface)
+        lines = []
+        for name, path in self.paths(lr, momentum).items():
+            where = self.outcome(path)
+            value = float(loss(path[-1])) if where != "diverged" else float("nan")
+            lines.append(f"{name:17s} ends at the {where} (loss {value:.3f})")
+        return "\n".join(lines)
