@@ -55,7 +55,7 @@ def check(
     atol: float = 1e-9,
     test: Callable[[Any], bool] | None = None,
 ) -> None:
-    """Print whether ``answer`` matches ``expected`` (or passes ``test``); ``...`` is "not attempted"."""
+    """Print whether ``answer`` matches ``expected`` or passes ``test``; ``...``: not attempted."""
     if answer is Ellipsis:
         print(f"{NOT_ATTEMPTED} — {name}: replace ... with your answer and run the cell again.")
         return
