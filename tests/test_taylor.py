@@ -156,3 +156,78 @@ def test_finite_difference_hessian_against_exact():
     for p in [(0.0, 0.0), (2.0, 0.5), (-1.3, 0.4)]:
         _, _, h = exact_data(LECTURE, p)
         assert np.allclose(T.finite_difference_hessian(LOSS, p, h=1e-4), h, atol=1e-5)
+
+
+def test_tolerant_inertia_agrees_with_analyze_point():
+    from helpers import analyze_point
+
+    for p in [(3.0, 1 / 3), (0.7, 1 / 0.7), (0.0, 0.0), (1e-3, 2.0)]:
+        rep = analyze_point(LECTURE, (w1, w2), p)
+        assert T.tolerant_inertia(rep.eigenvalues) == rep.inertia
+    assert T.tolerant_inertia([1e-12, 8.5]) == (0, 1, 1)
+    assert T.tolerant_inertia([-1e-12, 8.5]) == (0, 1, 1)
+    with pytest.raises(ValueError, match="positive"):
+        T.tolerant_inertia([1.0], eig_tol=0)
+
+
+# ----------------------------------------------------------------------------- widget logic
+
+
+def test_taylor_expansion_matches_sympy():
+    tx = T.TaylorExpansion(LECTURE, (w1, w2))
+    for p in [(0.0, 0.0), (0.5, 1.5), (-1.2, 0.3)]:
+        value, g, h = tx.at(p)
+        ref = exact_data(LECTURE, p)
+        assert value == pytest.approx(ref[0])
+        assert np.allclose(g, ref[1]) and np.allclose(h, ref[2])
+    errs = tx.errors([0.5, 1.5], [1, 2], [1e-2, 1e-1])
+    assert errs[2][0] < errs[1][0] < errs[0][0]
+
+
+@pytest.fixture
+def agg():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")
+
+
+def test_taylor_explorer_follows_the_sliders(agg):
+    ex = T.TaylorExplorer(LECTURE, (w1, w2), ((-2, 2), (-2, 2)), theta0=(0.5, 1.5), angle_deg=30)
+    line = ex.line(n=11)
+    assert line["t"][5] == 0 and line["true"][5] == pytest.approx(0.0625)
+    assert all(line[k][5] == pytest.approx(0.0625) for k in T.ORDERS)
+    ex.update(0.0, 0.0, 45)
+    assert np.allclose(ex.grad, 0) and np.allclose(ex.hess, [[0, -2], [-2, 0]])
+    assert ex.direction == pytest.approx([2**-0.5, 2**-0.5])
+    # along (1,1)/√2 at the origin: L = (1 − t²/2)², order-2 model = 1 − t²
+    line = ex.line(n=5)
+    assert np.allclose(line[2], 1 - line["t"] ** 2)
+    assert np.allclose(line["true"], (1 - line["t"] ** 2 / 2) ** 2)
+    grids = ex.grids(n=21)
+    assert grids["true"].shape == grids[2].shape == (21, 21)
+    fig = ex.draw()
+    assert len(fig.axes) == 3 and "θ′ = (0.00, 0.00)" in fig._suptitle.get_text()
+    box = ex.widget()
+    assert len(box.children) == 2
+    with pytest.raises(ValueError, match="exactly 2"):
+        T.TaylorExplorer(w1**2, (w1,), ((-1, 1),))
+
+
+def test_point_inspector_reports_and_draws(agg):
+    pi = T.PointInspector(LECTURE, (w1, w2), ((-2, 2), (-2, 2)))
+    rep = pi.inspect((0, 0))
+    assert rep.kind == "saddle point" and np.allclose(rep.eigenvalues, [-2, 2])
+    text = pi.summary(rep)
+    assert "saddle point" in text and "(-2, 2)" in text and "-0" not in text.replace("(-2", "")
+    rep = pi.inspect((2.0, 0.5))
+    assert rep.kind == "degenerate" and rep.resolved_kind == "local minimum"
+    assert "degenerate → local minimum" in pi.summary(rep)
+    grid = pi.model_grid(rep, n=11)
+    assert grid["model"].min() >= -1e-12  # H is positive semidefinite there: model ≥ L(θ′) = 0
+    fig, rep = pi.draw((0.5, 1.5))
+    assert rep.kind == "not critical" and len(fig.axes) == 2
+    assert len(pi.widget().children) == 2
