@@ -1,0 +1,230 @@
+"""SurfaceExplorer: pick() is analyze_point's twin, snapping, surface menu, clicks, widgets."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from fractions import Fraction  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import sympy as sp  # noqa: E402
+from matplotlib.backend_bases import MouseEvent  # noqa: E402
+
+from helpers.explorer import SurfaceExplorer  # noqa: E402
+from helpers.surfaces import SURFACES  # noqa: E402
+from helpers.symbolic import PointReport, analyze_point  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def lecture() -> SurfaceExplorer:
+    return SurfaceExplorer("lecture")
+
+
+def click(explorer: SurfaceExplorer, x: float, y: float) -> None:
+    """Send a synthetic left click at data point (x, y) through the canvas callbacks."""
+    fig = explorer.figure()
+    x_px, y_px = explorer._ax.transData.transform((x, y))
+    event = MouseEvent("button_press_event", fig.canvas, x_px, y_px, button=1)
+    fig.canvas.callbacks.process("button_press_event", event)
+
+
+def test_lecture_origin_is_a_saddle_with_eigenvalues_plus_minus_two(lecture) -> None:
+    rep = lecture.pick((0, 0))
+    assert isinstance(rep, PointReport)
+    assert rep.kind == "saddle point"
+    assert np.allclose(rep.eigenvalues, [-2, 2])
+    assert lecture.state.snapped and rep.exact  # snapped to the exactly analysed point
+
+
+def test_lecture_origin_without_snapping_gives_the_same_verdict() -> None:
+    ex = SurfaceExplorer("lecture", snap_radius=0.0, find_critical=False)
+    rep = ex.pick((0.0, 0.0))
+    assert rep.kind == "saddle point" and not rep.exact and not ex.state.snapped
+    assert np.allclose(rep.eigenvalues, [-2, 2])
+    assert np.allclose(rep.hessian, [[0, -2], [-2, 0]])
+
+
+def test_x2_minus_y2_saddle_at_origin_and_not_critical_elsewhere() -> None:
+    ex = SurfaceExplorer("x2-y2")
+    assert ex.pick((0, 0)).kind == "saddle point"
+    rep = ex.pick((0.5, 0.3))
+    assert rep.kind == "not critical" and not ex.state.snapped
+    assert np.allclose(rep.gradient, [1.0, -0.6])
+
+
+@pytest.mark.parametrize("name", ["lecture", "x2-y2", "monkey", "himmelblau", "six-hump camel",
+                                  "rosenbrock", "x3+y2", "x4+y4"])
+def test_pick_agrees_with_exact_analyze_point_on_a_grid(name: str) -> None:
+    """Float picks (no snapping) give the kind and numbers of the exact analysis."""
+    s = SURFACES[name]
+    ex = SurfaceExplorer(name, snap_radius=0.0, find_critical=False)
+    (x0, x1), (y0, y1) = s.bounds
+    checked = 0
+    for fx in np.linspace(0.05, 0.95, 5):
+        for fy in np.linspace(0.1, 0.9, 4):
+            px = Fraction(x0 + fx * (x1 - x0)).limit_denominator(20)
+            py = Fraction(y0 + fy * (y1 - y0)).limit_denominator(20)
+            exact = analyze_point(s.expr, s.variables, (px, py))
+            got = ex.pick((float(px), float(py)))
+            assert got.kind == exact.kind, (name, px, py)
+            assert np.allclose(got.eigenvalues, exact.eigenvalues, rtol=1e-9, atol=1e-9)
+            assert np.allclose(got.gradient, exact.gradient, rtol=1e-9, atol=1e-9)
+            checked += 1
+    assert checked == 20
+
+
+@pytest.mark.parametrize("name", ["x2-y2", "himmelblau", "six-hump camel", "monkey"])
+def test_picks_near_each_critical_point_snap_to_it_with_its_kind(name: str) -> None:
+    ex = SurfaceExplorer(name)
+    points = [c for c in ex.state.critical if isinstance(c, PointReport)]
+    assert points
+    radius = ex.snap_radius * ex.width
+    for c in points:
+        rep = ex.pick(c.point + np.array([0.6, -0.5]) * radius / 1.0001 / np.hypot(0.6, 0.5))
+        assert ex.state.snapped and rep is c
+        assert np.allclose(ex.state.point, c.point)
+        # the kind agrees with analyze_point at that critical point
+        assert analyze_point(SURFACES[name].expr, SURFACES[name].variables,
+                             c.exact_point or c.point).kind == rep.kind
+
+
+def test_snapping_happens_only_within_the_stated_radius(lecture) -> None:
+    radius = lecture.snap_radius * lecture.width  # 2 % of 4 = 0.08
+    assert radius == pytest.approx(0.08)
+    lecture.pick((0.05, -0.05))  # 0.071 from the origin
+    assert lecture.state.snapped and np.allclose(lecture.state.point, 0)
+    rep = lecture.pick((0.07, -0.07))  # 0.099 from the origin
+    assert not lecture.state.snapped and rep.kind == "not critical"
+    assert np.allclose(lecture.state.point, (0.07, -0.07))
+
+
+def test_hostile_formula_keeps_the_last_good_surface_and_shows_the_message() -> None:
+    ex = SurfaceExplorer("x2-y2")
+    before = ex.state.expr
+    assert ex.set_surface("__import__('os').system('echo hi')") is False
+    assert ex.state.name == "x2-y2" and ex.state.expr == before
+    assert "not plotted" in ex.state.error and "names may not start with '_'" in ex.state.error
+    assert "not plotted" in ex.panel_html()
+    assert ex.pick((0, 0)).kind == "saddle point"  # still works on the old surface
+    assert ex.set_surface("x^2 + 3y") is False
+    assert "write 3*y" in ex.panel_html()
+
+
+def test_custom_formula_is_analysed(tmp_path) -> None:
+    ex = SurfaceExplorer("lecture")
+    assert ex.set_surface("x^4 - x^2 + y^2") is True
+    assert ex.state.name == "custom" and ex.state.formula == "x^4 - x^2 + y^2"
+    assert ex.state.error == ""
+    kinds = sorted(c.kind for c in ex.state.critical)
+    assert kinds == ["local minimum", "local minimum", "saddle point"]
+    assert ex.pick((0.7071, 0.0)).kind == "local minimum"  # snapped to 1/√2
+    assert ex.set_surface("himmelblau") and ex.state.bounds == ((-5.0, 5.0), (-5.0, 5.0))
+
+
+def test_formula_with_undefined_region_is_marked_and_never_crashes() -> None:
+    ex = SurfaceExplorer("log(x) + y^2")
+    assert any("undefined" in w for w in ex.state.warnings)
+    ex.figure()
+    with pytest.raises(ValueError, match="cannot analyse"):
+        ex.pick((-1.0, 0.5))
+    assert ex.state.report is None and "cannot analyse" in ex.panel_html()
+    assert ex.pick((1.0, 0.5)).kind == "not critical"
+    assert ex.state.error == ""
+
+
+def test_kinks_are_flagged_and_analysed_away_from_them() -> None:
+    ex = SurfaceExplorer("abs(x) + y^2")
+    assert any("kink" in w for w in ex.state.warnings)
+    rep = ex.pick((0.5, 0.3))
+    assert rep.kind == "not critical" and np.allclose(rep.gradient, [1.0, 0.6])
+
+
+def test_headless_click_through_the_canvas_changes_the_panel() -> None:
+    ex = SurfaceExplorer("lecture", point=(1.2, -0.8))
+    ex.figure()
+    before = ex.panel_html()
+    assert "not critical" in before
+    click(ex, 0.01, -0.01)
+    after = ex.panel_html()
+    assert after != before and "saddle point" in after and "snapped" in after
+    assert ex.state.report.kind == "saddle point"
+
+
+@pytest.mark.parametrize("backend", ["image", "ipympl"])
+def test_widget_constructs_without_a_front_end_and_reacts(backend: str) -> None:
+    import ipywidgets as W
+
+    ex = SurfaceExplorer("lecture", point=(1.2, -0.8))
+    box = ex.widget(backend=backend)
+    assert isinstance(box, W.HBox)
+    panel = ex._panel
+    assert "not critical" in panel.value
+    click(ex, 0.0, 0.0)  # through whatever canvas the widget uses
+    assert "saddle point" in panel.value
+    sx, sy = ex._controls["sliders"]
+    assert (sx.value, sy.value) == (0.0, 0.0)
+    sx.value = 1.0
+    assert ex.state.point[0] == 1.0
+    ex._controls["text"].value = "x^2 + 3y"
+    assert "write 3*y" in panel.value and ex.state.name == "lecture"
+    ex._controls["text"].value = "x^2 - y^2"
+    assert ex.state.name == "custom" and ex._controls["menu"].value == "custom"
+    ex._controls["menu"].value = "himmelblau"
+    assert ex.state.name == "himmelblau" and sx.max == 5.0
+    if backend == "image":
+        assert ex._image.value[:4] == b"\x89PNG"
+    else:
+        assert type(ex.figure().canvas).__name__ == "Canvas"
+    assert matplotlib.get_backend().lower() == "agg"  # the global backend is untouched
+
+
+def test_gd_path_from_a_himmelblau_point_reaches_a_minimum() -> None:
+    ex = SurfaceExplorer("himmelblau", gd_steps=400)
+    ex.pick((0.5, 0.5))
+    path = ex.gd_path()
+    assert np.allclose(path[-1], (3, 2), atol=1e-3)
+    ex.figure()  # drawing the path must work too
+    assert len(ex._art["gd"].get_xdata()) == len(path)
+
+
+def test_static_figure_and_3d_view_draw() -> None:
+    ex = SurfaceExplorer("x2-y2")
+    ax = ex.static_figure((0.0, 0.0))
+    assert "saddle point" in ax.get_title()
+    assert ax.get_xlabel() and ax.get_ylabel()
+    plt.close(ax.figure)
+    ex3 = SurfaceExplorer("x2-y2", show_3d=True)
+    fig = ex3.figure()
+    ex3.pick((0.5, 0.5))
+    assert ex3.png()[:4] == b"\x89PNG"
+    assert len(fig.axes) == 3
+
+
+def test_blitted_pick_matches_a_full_redraw() -> None:
+    ex = SurfaceExplorer("x2-y2", point=(0.4, 0.3))
+    fig = ex.figure()
+    fig.canvas.draw()
+    ex.pick((-0.6, 0.9))  # blitted: only the per-point artists are redrawn
+    blitted = np.asarray(fig.canvas.buffer_rgba()).copy()
+    fig.canvas.draw()  # a full draw of the same state
+    full = np.asarray(fig.canvas.buffer_rgba())
+    assert np.mean(np.any(blitted != full, axis=-1)) < 0.002
+
+
+@pytest.mark.parametrize("bad", [dict(f=42), dict(f=sp.Symbol("x") ** 2),
+                                 dict(f="x^2", bounds=((1, 0), (0, 1))),
+                                 dict(f="x^2 + z", variables=("x", "y", "z")),
+                                 dict(f="lecture", snap_radius=0.9)])
+def test_bad_arguments_raise_value_error(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        SurfaceExplorer(**bad)
+
+
+def test_bad_points_raise_value_error(lecture) -> None:
+    for bad in [(1.0,), (np.nan, 0.0), (1.0, 2.0, 3.0)]:
+        with pytest.raises(ValueError, match="two finite numbers"):
+            lecture.pick(bad)
