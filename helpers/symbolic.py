@@ -417,6 +417,8 @@ def _analyze_exact(expr, vars_, p, num_p, grad_tol, eig_tol) -> PointReport:
     eigvals, eigvecs = np.linalg.eigh(H_num)
     eigvecs = np.column_stack([_unit(v) for v in eigvecs.T])
     neg, zero, pos = inertia
+    if zero:  # exact zeros are shown as 0, not as round-off such as 2.2e-16
+        eigvals[np.argsort(np.abs(eigvals), kind="stable")[:zero]] = 0.0
     common = dict(point=num_p, value=float(fp), gradient=g_num, hessian=H_num,
                   eigenvalues=eigvals, eigenvectors=eigvecs, grad_norm=float(np.linalg.norm(g_num)),
                   exact=True, grad_tol=grad_tol, eig_tol=eig_tol, inertia=inertia,
@@ -567,10 +569,12 @@ class CriticalFamily:
 
     def contains(self, point: np.ndarray, tol: float = 1e-7) -> bool:
         """True when ``point`` satisfies the family's equations to ``tol`` (scaled)."""
-        subs = dict(zip(self.variables, [float(c) for c in point], strict=True))
-        for v, e in self.solution.items():
-            val = complex(sp.N(e.xreplace(subs)))
-            if not np.isfinite(val) or abs(val - subs[v]) > tol * max(1.0, abs(subs[v])):
+        p = np.asarray(point, dtype=float)
+        for v, fn in _solution_functions(self.variables, tuple(self.solution.items())):
+            with np.errstate(all="ignore"):
+                val = complex(fn(*p))
+            target = p[self.variables.index(v)]
+            if not np.isfinite(val) or abs(val - target) > tol * max(1.0, abs(target)):
                 return False
         return True
 
@@ -592,6 +596,12 @@ class CriticalFamily:
     def _repr_markdown_(self) -> str:
         return (f"**Family of critical points** ${sp.latex(self.equation)}$: "
                 f"**{self._verdict()}**  \n{self.reason}")
+
+
+@functools.lru_cache(maxsize=32)
+def _solution_functions(vars_: tuple[sp.Symbol, ...], items: tuple) -> list:
+    """numpy functions of all variables, one per dependent variable of a family."""
+    return [(v, sp.lambdify(vars_, e, "numpy")) for v, e in items]
 
 
 def _eq_text(eq: Any) -> str:
@@ -828,6 +838,8 @@ def critical_points(f: Any, variables: Sequence[sp.Symbol],
         # messy or complex exact solutions are left to the numeric search below
     for p in _dedup(_newton_search(expr, vars_, lo, hi, n_starts), tol):
         p = np.where(np.abs(p) < 1e-14 * max(1.0, float(np.max(np.abs(b)))), 0.0, p)
+        if any(fam.contains(p) for fam in families):
+            continue
         snapped = _snap_rational(expr, vars_, p)
         point = snapped if snapped is not None else p
         add_report(analyze_point(expr, vars_, point, grad_tol=grad_tol, eig_tol=eig_tol))

@@ -320,3 +320,21 @@ def test_three_variables():
     f = x**2 + y**2 - z**2 + x * y * z
     (rep,) = critical_points(f, (x, y, z), [(-1, 1)] * 3)
     assert rep.kind == "saddle point" and rep.inertia == (1, 0, 2)
+
+
+def test_circle_of_minima_is_a_family_with_exact_zero_eigenvalues():
+    f = (x**2 + y**2 - 1) ** 2
+    items = critical_points(f, (x, y), [(-2, 2), (-2, 2)])
+    assert items[0].kind == "local maximum" and np.array_equal(items[0].point, [0, 0])
+    families = items[1:]
+    assert families and all(isinstance(fam, CriticalFamily) for fam in families)
+    for fam in families:
+        assert fam.resolved_kind == "local minimum"
+        for s in fam.samples:
+            assert s.eigenvalues[0] == 0.0 and s.eigenvalues[1] == pytest.approx(8)
+            assert np.hypot(*s.point) == pytest.approx(1)
+
+
+def test_exact_irrational_point_on_the_valley():
+    rep = analyze_point(LECTURE, (w1, w2), (sp.sqrt(2), 1 / sp.sqrt(2)))
+    assert rep.exact and (rep.kind, rep.resolved_kind) == ("degenerate", "local minimum")
