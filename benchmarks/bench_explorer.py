@@ -1,0 +1,92 @@
+"""Time SurfaceExplorer.pick(): analysis only, and analysis + redraw on the Agg backend.
+
+    .venv/bin/python benchmarks/bench_explorer.py [--repeats 200]
+
+Surfaces: the lecture's network, Himmelblau and a typed formula. Picks walk a fixed
+pseudo-random sequence of points inside the view (seeded), so no pick snaps to a cached
+critical point unless it lands within the snap radius — as a student's clicks would.
+"Redraw" is the explorer's real path: per-point artists re-drawn over the stored
+background (blitting), plus, for reference, a full ``canvas.draw()`` of the same figure
+(what happens after a resize or a new surface). Targets: analysis < 2 ms, analysis +
+redraw < 100 ms on 2 cores. Timings depend on machine load: report it with the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+
+from helpers.explorer import SurfaceExplorer  # noqa: E402
+
+CASES = [
+    ("lecture network", "lecture"),
+    ("Himmelblau", "himmelblau"),
+    ("typed formula", "x^4 - 2*x^2 + x*y + sin(3*y) + y^2"),
+]
+
+
+def stats(seconds: list[float]) -> str:
+    ms = np.array(seconds) * 1e3
+    return f"median {np.median(ms):8.3f} ms   p95 {np.percentile(ms, 95):8.3f} ms"
+
+
+def points(explorer: SurfaceExplorer, n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    (x0, x1), (y0, y1) = explorer.state.bounds
+    return np.column_stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)])
+
+
+def timed(fn, pts: np.ndarray) -> list[float]:
+    out = []
+    for p in pts:
+        t = time.perf_counter()
+        fn(p)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=200)
+    args = parser.parse_args()
+    load = os.getloadavg()
+    print(f"cores: {os.cpu_count()}, load average (1/5/15 min): "
+          f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
+    print(f"{args.repeats} picks per row; targets: analysis < 2 ms, analysis + redraw < 100 ms\n")
+    for label, spec in CASES:
+        t0 = time.perf_counter()
+        ex = SurfaceExplorer(spec)
+        setup = time.perf_counter() - t0
+        pts = points(ex, args.repeats, seed=0)
+        ex.pick(pts[0])  # warm-up (first call compiles)
+        analysis = timed(ex.pick, pts)
+        snapped = 0
+        for p in pts:
+            ex.pick(p)
+            snapped += ex.state.snapped
+        fig = ex.figure()
+        fig.canvas.draw()
+        redraw = timed(ex.pick, pts)
+
+        def full(p, ex=ex, fig=fig):
+            ex.pick(p)
+            fig.canvas.draw()
+
+        full_draw = timed(full, pts[: max(20, args.repeats // 5)])
+        print(f"{label:16s} (setup incl. critical-point search {setup:5.2f} s; "
+              f"{snapped}/{len(pts)} picks snapped)")
+        print(f"  analysis only          {stats(analysis)}")
+        print(f"  analysis + redraw      {stats(redraw)}   (blitted per-point artists)")
+        print(f"  analysis + full draw   {stats(full_draw)}   (reference: whole figure)")
+    print("\nThe machine may be shared: numbers measured under load are upper bounds.")
+
+
+if __name__ == "__main__":
+    main()
