@@ -388,6 +388,9 @@ class SurfaceExplorer:
             return (f"Escape: λ = {_fmt(lam)} < 0, so a step η·u along its eigenvector "
                     f"u = ({', '.join(_fmt(c) for c in u)}) lowers L by about ½|λ|η² "
                     f"= {_fmt(abs(lam) / 2)}·η² (dashed arrow).")
+        if rep.resolved_kind == "saddle point":
+            return ("No eigenvalue is negative, so the second-order model shows no way down; "
+                    "higher-order terms do (see why).")
         return "No eigenvalue is negative: the second-order model has no way down here."
 
     # ------------------------------------------------------------------ drawing
@@ -458,12 +461,14 @@ class SurfaceExplorer:
         ax.set_facecolor("0.82")  # undefined points show this grey
         plot_surface_contours(expr, vars_, box, ax=ax, levels=24, n=self.resolution, log=log,
                               colorbar=False)
+        filled = [c for c in ax.collections if isinstance(c, ContourSet) and c.filled]
+        label = r"$\log_{10}(1 + L - \min L)$" if log else "loss $L$"
         if cax is not None:
-            filled = [c for c in ax.collections if isinstance(c, ContourSet) and c.filled]
             cax.clear()
             if filled:
-                label = r"$\log_{10}(1 + L - \min L)$" if log else "loss $L$"
                 ax.figure.colorbar(filled[-1], cax=cax, label=label)
+        elif filled:
+            ax.figure.colorbar(filled[-1], ax=ax, label=label, shrink=0.85)
         if st.critical:
             plot_critical_points(st.critical, ax=ax)
             leg = ax.get_legend()
