@@ -109,16 +109,47 @@ def cmd_test(extra: list[str]) -> int:
     return 0
 
 
+WIDGET_ID = r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])"
+
+
 def _normalise_widget_ids(text: str, stem: str) -> str:
-    """Replace random widget model ids with ids derived from the notebook name and order."""
+    """Replace random widget model ids with ids derived from the notebook name and a canonical
+    order: models reachable from the views shown in cells (in cell order, depth first), then
+    the rest sorted by their content."""
+    import json
     import re
 
-    mapping: dict[str, str] = {}
-    for match in re.finditer(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", text):
-        key = match.group(0)
-        if key not in mapping:
-            mapping[key] = uuid.uuid5(uuid.NAMESPACE_URL, f"{stem}/{len(mapping)}").hex
-    return re.sub(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", lambda m: mapping[m.group(0)], text)
+    nb = json.loads(text)
+    state = (
+        nb.get("metadata", {}).get("widgets", {})
+        .get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    )
+    order: list[str] = []
+
+    def visit(model_id: str) -> None:
+        if model_id in order or model_id not in state:
+            return
+        order.append(model_id)
+        blob = json.dumps(state[model_id].get("state", {}), sort_keys=True)
+        for ref in re.findall(r"IPY_MODEL_([0-9a-f]{32})", blob):
+            visit(ref)
+
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:
+                visit(view["model_id"])
+    rest = sorted(
+        (m for m in state if m not in order),
+        key=lambda m: re.sub(WIDGET_ID, "", json.dumps(state[m], sort_keys=True)),
+    )
+    for model_id in rest:
+        visit(model_id)
+    mapping = {m: uuid.uuid5(uuid.NAMESPACE_URL, f"{stem}/{i}").hex for i, m in enumerate(order)}
+    for m in re.findall(WIDGET_ID, text):
+        mapping.setdefault(m, uuid.uuid5(uuid.NAMESPACE_URL, f"{stem}/{len(mapping)}").hex)
+    renamed = json.loads(re.sub(WIDGET_ID, lambda m: mapping[m.group(0)], text))
+    return json.dumps(renamed, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
 def _execute_one(path: Path) -> None:
