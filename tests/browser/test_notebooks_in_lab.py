@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from pathlib import Path
 
@@ -109,14 +108,83 @@ def test_slider_changes_output_in_notebook_01(lab_server, page) -> None:
 
 # ------------------------------------------------------------------ the surface explorer
 
-EXPLORER_MARK = re.compile(r"SurfaceExplorer\(")
+
+def _write_explorer_notebook(path: Path) -> None:
+    """A scratch notebook showing SurfaceExplorer on x² − y², and where its origin is drawn."""
+    import nbformat
+
+    cells = [
+        "%matplotlib widget\nfrom helpers import SurfaceExplorer",
+        'explorer = SurfaceExplorer("x2-y2")\nexplorer.widget()',
+        # Where the data point (0, 0) is on the canvas, in figure pixels from the top left.
+        "import json\n"
+        "fig = explorer.figure()\n"
+        "px, py = fig.axes[0].transData.transform((0.0, 0.0))\n"
+        "width, height = fig.canvas.get_width_height()\n"
+        'print("ORIGIN" + json.dumps({"x": px, "y": height - py, "w": width, "h": height}))',
+    ]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
 
 
-def _explorer_notebook() -> Path:
+def _wait_panel(page, needle: str, timeout_s: float = 30) -> str:
+    deadline = time.monotonic() + timeout_s
+    text = ""
+    while time.monotonic() < deadline:
+        panel = page.locator(".jp-Notebook .widget-htmlmath").first
+        text = panel.inner_text() if panel.count() else ""
+        if needle in text:
+            return text
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the explorer's panel never showed {needle!r}; it shows:\n{text}")
+
+
+def test_surface_explorer_click_and_formula(lab_server, page, artifacts_dir) -> None:
+    """Click x² − y² at the origin: saddle point; elsewhere: not critical; hostile formula."""
     if not (ROOT / "helpers" / "explorer.py").exists():
         pytest.skip("helpers/explorer.py (the surface explorer) is not in the repository yet")
-    for path in sorted(ROOT.glob("notebooks/[0-9][0-9]_*.ipynb")):
-        if EXPLORER_MARK.search(path.read_text(encoding="utf-8")):
-            return path
-    pytest.skip("no notebook uses SurfaceExplorer yet")
-    raise AssertionError  # unreachable
+    path = artifacts_dir / "explorer_e2e.ipynb"
+    _write_explorer_notebook(path)
+    open_notebook(page, lab_server, path.relative_to(ROOT).as_posix())
+    run_all_and_wait(page, timeout_s=240)
+    report = notebook_report(page)
+    assert not report["errors"], "\n".join(report["errors"])
+    canvas = page.locator(".jupyter-matplotlib-canvas-div").first
+    canvas.wait_for(state="visible")
+    origin_text = page.locator(".jp-OutputArea-output").filter(has_text="ORIGIN").inner_text()
+    origin = json.loads(origin_text.strip().removeprefix("ORIGIN"))
+
+    def click(dx: float = 0.0, dy: float = 0.0) -> None:
+        """Click the canvas at the origin's pixel plus (dx, dy) figure pixels."""
+        canvas.scroll_into_view_if_needed()  # clicking may scroll the notebook: measure anew
+        box = canvas.bounding_box()
+        assert box is not None, "the explorer's canvas is not visible"
+        scale = box["width"] / origin["w"]
+        page.mouse.click(
+            box["x"] + (origin["x"] + dx) * scale, box["y"] + (origin["y"] + dy) * scale
+        )
+
+    # Away from the origin first, so the saddle really comes from the click.
+    click(dx=120, dy=-60)
+    _wait_panel(page, "not critical")
+    click()
+    text = _wait_panel(page, "saddle point")
+    assert "not critical" not in text
+    click(dx=-90, dy=45)
+    _wait_panel(page, "not critical")
+
+    # A hostile formula is rejected with a message; nothing is evaluated.
+    box_input = page.locator(".jp-Notebook .widget-text input").first
+    box_input.fill("__import__('os')")
+    box_input.press("Enter")
+    text = _wait_panel(page, "__import__")
+    assert "⚠" in text, f"no error shown for a hostile formula:\n{text}"
+    assert not notebook_report(page)["errors"], "the hostile formula produced error output"
+    screenshot_notebook(page, artifacts_dir / "explorer_e2e.png")
