@@ -36,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "check": "exercises",
     # untrusted formulas and the surface explorer (issue 4)
     "parse_loss": "parsing",
+    "check_surface": "parsing",
     "SurfaceExplorer": "explorer",
     # exact Hessian engine for small networks and the minimum-ratio experiment (issue 5)
     "MLP": "network",
