@@ -42,6 +42,7 @@ __all__ = [
     "classify_counts",
     "experiment_data",
     "text_progress",
+    "widget_progress",
     "goe_matrices",
     "goe_all_positive_probability",
     "goe_asymptotic",
@@ -183,6 +184,42 @@ def text_progress(stage: str, done: int, total: int) -> None:
         print(f"{stage}: done ({total}/{total})", flush=True)
 
 
+def widget_progress(description: str = "running"):
+    """A progress bar widget and a matching ``progress(stage, done, total)`` callback.
+
+    The bar's final state (stored by the notebook) is deterministic; nothing is printed.
+    """
+    import ipywidgets as widgets
+
+    bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description=description)
+    label = widgets.Label(value="")
+    stages: list[str] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in stages:
+            stages.append(stage)
+        # two stages (gradient descent, then Levenberg–Marquardt) share the bar
+        part = (len(stages) - 1 + done / max(total, 1)) / 2
+        bar.value = min(1.0, part)
+        label.value = f"{stage}: {done}/{total}"
+
+    return widgets.HBox([bar, label]), progress
+
+
+def _stacked_gradient(model: MLP, thetas: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Gradients (B, P) of B networks at once, as one wide layer (n_out = 1; same maths as MLP)."""
+    W1, b1, W2, b2 = model.unpack(thetas)  # (B, h, i), (B, h), (B, 1, h), (B, 1)
+    Z = np.einsum("ni,bhi->nbh", X, W1) + b1
+    A = np.tanh(Z)
+    F = np.einsum("nbh,bh->nb", A, W2[:, 0, :]) + b2[:, 0]
+    G = (2.0 / len(X)) * (F - y)  # (n, B)
+    gZ = G[:, :, None] * W2[:, 0, :] * (1.0 - A * A)
+    grad = np.concatenate(
+        [np.einsum("nbh,ni->bhi", gZ, X).reshape(len(thetas), -1), gZ.sum(axis=0),
+         np.einsum("nb,nbh->bh", G, A), G.sum(axis=0)[:, None]], axis=1)
+    return grad + model.l2 * thetas if model.l2 else grad
+
+
 def _levenberg_marquardt(model, thetas, X, y, iters, grad_tol, progress):
     """Batched Levenberg–Marquardt on ∇L = 0 with the exact Hessian as Jacobian."""
     theta = thetas.copy()
@@ -245,7 +282,7 @@ def minimum_ratio_experiment(
     )
     chunk = max(1, gd_steps // 5)
     for step in range(gd_steps):
-        thetas -= lr * model.gradient(thetas, X, y)
+        thetas -= lr * _stacked_gradient(model, thetas, X, y)
         if progress is not None and ((step + 1) % chunk == 0 or step + 1 == gd_steps):
             progress(f"gradient descent ({n_runs} networks, {gd_steps} steps)", step + 1, gd_steps)
     stall = thetas.copy()

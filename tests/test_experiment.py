@@ -142,3 +142,27 @@ def test_plot_goe_draws_two_labelled_panels():
     assert "N = 3" in ax1.get_title()
     assert len(ax2.get_lines()) >= 3
     plt.close("all")
+
+
+def test_stacked_gradient_used_for_training_matches_the_engine():
+    from helpers.experiment import _stacked_gradient
+    from helpers.network import MLP
+
+    for n_in in (1, 3):
+        model = MLP(n_in, 5, 1, l2=3e-3)
+        thetas = np.array([model.init(s, 2.0) for s in range(7)])
+        X = np.random.default_rng(n_in).standard_normal((11, n_in))
+        y = np.sin(X[:, :1])
+        assert np.allclose(_stacked_gradient(model, thetas, X, y), model.gradient(thetas, X, y),
+                           rtol=1e-12, atol=1e-15)
+
+
+def test_widget_progress_reaches_the_end_without_printing(capsys):
+    from helpers.experiment import widget_progress
+
+    box, progress = widget_progress()
+    minimum_ratio_experiment(2, seed=0, gd_steps=10, lm_iters=5, progress=progress)
+    bar, label = box.children
+    assert bar.value == pytest.approx(1.0)
+    assert "Levenberg" in label.value and "5/5" in label.value
+    assert capsys.readouterr().out == ""
