@@ -1,13 +1,182 @@
-"""Driving a notebook in JupyterLab through Playwright: open, run all, inspect, interact.
+"""Driving JupyterLab in headless Chromium: start a server, open, run all, inspect, interact.
 
-Used by the browser tests and by tools/screenshots.py. Everything goes through
-`window.jupyterapp` (exposed by `LabApp.expose_app_in_browser`) and stable CSS classes.
+Used by the browser tests (tests/browser/conftest.py) and by tools/screenshots.py. Everything
+in the page goes through `window.jupyterapp` (exposed by `LabApp.expose_app_in_browser`) and
+stable CSS classes. Chromium is Debian's /usr/bin/chromium: `playwright install` is never used.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_PREFIXES = (
+    "http://127.0.0.1",
+    "http://localhost",
+    "ws://127.0.0.1",
+    "ws://localhost",
+    "file://",
+    "data:",
+    "blob:",
+    "about:",
+)
+# A quiet, predictable JupyterLab: no news or update toasts, and no lazy rendering of
+# off-screen cells (so every output is in the DOM and can be counted).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
+        "windowingMode": "none",
+    },
+}
+
+
+def chromium_missing_reason() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return (
+            f"{CHROMIUM} is missing: install Debian's Chromium "
+            "(`apt-get install -y chromium`; .ci/run does this) to run the browser tests"
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (it is pinned in requirements.txt)"
+    return None
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"JupyterLab did not answer {url} within {timeout:.0f} s")
+
+
+class LabServer:
+    """A running JupyterLab server: its base URL and helpers to build page URLs."""
+
+    def __init__(self, url: str, proc: subprocess.Popen, log: Path) -> None:
+        self.url = url
+        self.proc = proc
+        self.log = log
+
+    def notebook_url(self, relpath: str) -> str:
+        """URL that opens `relpath` (relative to the repo) alone in a fresh workspace."""
+        return f"{self.url}/lab/workspaces/t{uuid.uuid4().hex[:12]}/tree/{relpath}?reset"
+
+
+@contextlib.contextmanager
+def lab_server_process(base: Path, root: Path = ROOT) -> Iterator[LabServer]:
+    """Run JupyterLab on 127.0.0.1 (free port, no token, root_dir=root); state under base."""
+    settings = base / "settings"
+    for name, value in LAB_SETTINGS.items():
+        path = settings / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value), encoding="utf-8")
+    for sub in ("workspaces", "config", "runtime"):
+        (base / sub).mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = dict(os.environ)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(base / "config"),
+        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+        JUPYTER_PLATFORM_DIRS="1",
+        PYTHONHASHSEED="0",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )
+    cmd = [
+        sys.executable, "-m", "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.allow_root=True",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        "--ServerApp.disable_check_xsrf=True",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.workspaces_dir={base / 'workspaces'}",
+        f"--LabApp.user_settings_dir={settings}",
+    ]  # fmt: skip
+    log = base / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        try:
+            _wait_for_http(f"{url}/api/status", proc, timeout=120)
+        except RuntimeError as exc:
+            tail = log.read_text(errors="replace")[-4000:]
+            raise RuntimeError(f"{exc}\n--- server log ---\n{tail}") from None
+        yield LabServer(url, proc, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, with the flags this machine needs."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def block_outside_requests(context, blocked: list[str]) -> None:
+    """Abort every request that leaves this machine; record its URL in `blocked`."""
+
+    def _route(route) -> None:
+        url = route.request.url
+        if url.startswith(LOCAL_PREFIXES):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", _route)
+
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 STDERR_MIME = "application/vnd.jupyter.stderr"  # JupyterLab renders errors with this type too
@@ -140,8 +309,8 @@ def notebook_scroller_height(page) -> int:
     }""")
 
 
-def screenshot_notebook(page, path: Path, max_height: int = 12000) -> None:
-    """Screenshot the whole notebook by growing the viewport to its full height."""
+def screenshot_notebook(page, path: Path, max_height: int = 16000) -> None:
+    """Screenshot the whole notebook (left panel collapsed) by growing the viewport."""
     page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
     size = page.viewport_size
     height = min(max(notebook_scroller_height(page), size["height"]), max_height)

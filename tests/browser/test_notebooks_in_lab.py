@@ -150,7 +150,8 @@ def test_surface_explorer_click_and_formula(lab_server, page, artifacts_dir) -> 
     """Click x² − y² at the origin: saddle point; elsewhere: not critical; hostile formula."""
     if not (ROOT / "helpers" / "explorer.py").exists():
         pytest.skip("helpers/explorer.py (the surface explorer) is not in the repository yet")
-    path = artifacts_dir / "explorer_e2e.ipynb"
+    # build/ is gitignored and outside what nbval and ruff collect (tests/, notebooks/).
+    path = ROOT / "build" / "browser" / "explorer_e2e.ipynb"
     _write_explorer_notebook(path)
     open_notebook(page, lab_server, path.relative_to(ROOT).as_posix())
     run_all_and_wait(page, timeout_s=240)
