@@ -152,6 +152,24 @@ def _normalise_widget_ids(text: str, stem: str) -> str:
     return json.dumps(renamed, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
+def _coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stream outputs of the same name: how the kernel chunks a print
+    depends on timing, the text does not."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def _execute_one(path: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
@@ -168,6 +186,9 @@ def _execute_one(path: Path) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _coalesce_streams(cell.outputs)
     text = nbformat.writes(nb) + "\n"
     path.write_text(_normalise_widget_ids(text, path.stem), encoding="utf-8")
 
