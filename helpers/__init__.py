@@ -41,8 +41,13 @@ _EXPORTS: dict[str, str] = {
     # exact Hessian engine for small networks and the minimum-ratio experiment (issue 5)
     "MLP": "network",
     "minimum_ratio_experiment": "experiment",
-    # optimisers (notebooks 06-07)
+    # escaping saddle points (notebook 04)
+    "gradient_descent": "escape",
+    "escape_times": "escape",
+    "hessian_cost": "escape",
+    # optimisers and training loops (notebooks 06-07)
     "optimizers": "optimizers",
+    "training": "training",
 }
 
 __all__ = sorted(_EXPORTS)
