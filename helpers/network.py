@@ -53,6 +53,7 @@ class _Pass:
     R: np.ndarray  # residuals F - y, (..., n, o)
     G: np.ndarray  # dL/dF = c·R
     gA: np.ndarray  # G @ W2, (..., n, h)
+    T: np.ndarray  # gA * tanh''(Z): the residual term's weight per sample and hidden unit
     loss: np.ndarray
     grad: np.ndarray
 
@@ -161,7 +162,7 @@ class MLP:
         if self.l2:
             grad = grad + self.l2 * theta
             loss = loss + 0.5 * self.l2 * np.sum(theta * theta, axis=-1)
-        return _Pass(W1, b1, W2, b2, A, S1, S2, R, G, gA, loss, grad)
+        return _Pass(W1, b1, W2, b2, A, S1, S2, R, G, gA, gA * S2, loss, grad)
 
     def _cached(self, theta, X, y) -> _Pass:
         """The pass at (theta, X, y), reused while the same arrays (by value) come back."""
@@ -217,7 +218,8 @@ class MLP:
         dG = c * dF
         # ... pushed through the backward pass (forward-over-reverse, by hand)
         dgA = np.matmul(dG, p.W2) + np.matmul(p.G, dW2)
-        dgZ = dgA * p.S1 + p.gA * p.S2 * dZ
+        dgZ = dgA * p.S1
+        dgZ += p.T * dZ
         out = self.pack(
             np.matmul(np.swapaxes(dgZ, -1, -2), X),
             dgZ.sum(axis=-2),
@@ -257,11 +259,14 @@ class MLP:
         p = self._pass(thetas, X, y)
         J = self._jacobian(X, p.W2, p.A, p.S1)
         c = 2.0 / (p.R.shape[-2] * p.R.shape[-1])
-        H = c * np.matmul(np.swapaxes(J, -1, -2), J)
+        if len(J) == 1:  # 2-D ``A.T @ A`` lets numpy call BLAS syrk (half the work of gemm)
+            H = (c * (J[0].T @ J[0]))[None]
+        else:
+            H = c * np.matmul(np.swapaxes(J, -1, -2), J)
         # residual term: hidden unit j's input weights u_j = (W1[j], b1[j]) with themselves ...
         Xt = np.concatenate([np.broadcast_to(X, (*p.A.shape[:-2], *X.shape[-2:])),
                              np.ones((*p.A.shape[:-1], 1))], axis=-1)  # (B, n, i+1)
-        wgt = p.gA * p.S2  # (B, n, h)
+        wgt = p.T  # (B, n, h)
         Buu = np.einsum("bnj,bnm,bnl->bjml", wgt, Xt, Xt, optimize=True)
         ui = self._unit_idx
         H[:, ui[:, :, None], ui[:, None, :]] += Buu
