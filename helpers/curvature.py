@@ -18,6 +18,7 @@ from helpers.network import MLP
 
 __all__ = [
     "DEFAULT_NCV",
+    "LARGE_NCV",
     "lowest_eigenpair",
     "dense_lowest_eigenpair",
     "make_network_problem",
@@ -28,7 +29,10 @@ __all__ = [
 
 # With scipy's default ncv=20 the implicitly restarted Lanczos restarts for a long time on
 # network Hessians (P = 1e4: ~50 s); with ncv ≈ 100 it converges in about one pass of ~100 HVPs.
+# At P = 1e5 (make_network_problem) ncv=100 needed 281 HVPs (restarts), ncv=160 one pass of 161.
 DEFAULT_NCV = 100
+LARGE_NCV = 160  # used by default when P > LARGE_P
+LARGE_P = 20_000
 
 
 def lowest_eigenpair(
@@ -36,11 +40,15 @@ def lowest_eigenpair(
     n_params: int,
     *,
     seed: int | np.random.Generator = 0,
-    ncv: int = DEFAULT_NCV,
+    ncv: int | None = None,
     tol: float = 1e-10,
     maxiter: int | None = None,
 ) -> tuple[float, np.ndarray]:
-    """Most negative eigenvalue and unit eigenvector of a symmetric operator given as v ↦ H·v."""
+    """Most negative eigenvalue and unit eigenvector of a symmetric operator given as v ↦ H·v.
+
+    ``ncv`` is the Lanczos basis size (memory ncv·P floats); None picks DEFAULT_NCV, or
+    LARGE_NCV when n_params > LARGE_P. The start vector is drawn from ``seed``.
+    """
     n = int(n_params)
     if n < 2:
         raise ValueError(f"n_params must be at least 2; got {n_params!r}.")
@@ -52,6 +60,8 @@ def lowest_eigenpair(
         H = np.column_stack([op.matvec(e) for e in np.eye(n)])
         eigvals, eigvecs = np.linalg.eigh(0.5 * (H + H.T))
         return float(eigvals[0]), _sign_fixed(eigvecs[:, 0])
+    if ncv is None:
+        ncv = LARGE_NCV if n > LARGE_P else DEFAULT_NCV
     ncv = max(3, min(int(ncv), n - 1))
     eigval, eigvec = eigsh(op, k=1, which="SA", ncv=ncv, tol=tol, v0=v0, maxiter=maxiter)
     vec = eigvec[:, 0]
