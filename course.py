@@ -93,7 +93,8 @@ def cmd_test(extra: list[str]) -> int:
         (
             "unit tests, strict nbval, hygiene, environment",
             [VENV_PY, "-m", "pytest", "-n", "2", "--dist", "loadscope", "--nbval",
-             "--nbval-sanitize-with", SANITIZE, "-m", "not browser", "tests", "notebooks", *extra],
+             "--nbval-sanitize-with", SANITIZE, "--nbval-cell-timeout", "300",
+             "-m", "not browser", "tests", "notebooks", *extra],
         ),
         ("browser tests", [VENV_PY, "-m", "pytest", "-m", "browser", "tests/browser", *extra]),
     ]
@@ -180,7 +181,7 @@ def _execute_one(path: Path) -> None:
         kernel_name="python3",
         # the kernel listens on 127.0.0.1 only; silence its plain-TCP notice, keep its errors
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        timeout=900,
+        timeout=300,
         record_timing=False,
         store_widget_state=True,
         resources={"metadata": {"path": str(path.parent)}},

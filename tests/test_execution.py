@@ -46,7 +46,7 @@ def test_solutions_pass(notebook_path):
     if not exercises:
         return
     client = NotebookClient(
-        nb, kernel_name="python3", timeout=900,
+        nb, kernel_name="python3", timeout=300,
         resources={"metadata": {"path": str(notebook_path.parent)}},
     )
     client.execute()
