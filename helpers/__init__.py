@@ -24,6 +24,11 @@ _EXPORTS: dict[str, str] = {
     "SURFACES": "surfaces",
     "Surface": "surfaces",
     "get_surface": "surfaces",
+    # Taylor models and the point inspectors of notebooks 02-03
+    "taylor_model": "taylor",
+    "TaylorExpansion": "taylor",
+    "TaylorExplorer": "taylor",
+    "PointInspector": "taylor",
     # figures
     "use_course_style": "style",
     "KIND_COLORS": "style",
