@@ -102,13 +102,6 @@ def _latex_mat(m: np.ndarray) -> str:
     return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
 
 
-def _analysis_expr(expr: sp.Expr) -> sp.Expr:
-    """abs(u) as a Piecewise, so the Hessian has no DiracDelta (correct away from the kink)."""
-    if not expr.has(sp.Abs):
-        return expr
-    return expr.replace(sp.Abs, lambda a: sp.Piecewise((a, a >= 0), (-a, True)))
-
-
 def _import_ipympl() -> Any:
     """ipympl's backend module, imported WITHOUT switching matplotlib's global backend.
 
@@ -222,7 +215,7 @@ class SurfaceExplorer:
         if check.undefined_fraction > 0.999:
             raise ValueError("the loss is not defined anywhere in the region "
                              f"{box}: choose another formula or region")
-        self._analysis = _analysis_expr(expr)
+        self._analysis = expr  # analyze_point handles kinks itself (kind "undetermined")
         if self.find_critical:
             state.critical = self._critical(state)
         self._scales(state)
@@ -366,12 +359,15 @@ class SurfaceExplorer:
         lam = rep.eigenvalues
         eig = ", ".join(f"$\\lambda_{i + 1} = {_fmt(v)}$ along "
                         f"${_latex_vec(rep.eigenvectors[:, i])}$" for i, v in enumerate(lam))
-        parts += [
-            where,
-            f"$L(\\theta) = {_fmt(rep.value)}$",
+        derivs = [
             f"$g = \\nabla L = {_latex_vec(rep.gradient)}$, $\\|g\\| = {_fmt(rep.grad_norm)}$",
             f"$H = {_latex_mat(rep.hessian)}$",
             f"eigenvalues: {eig}",
+        ] if rep.smooth else ["$g$ and $H$ do not exist here (a kink of $L$)"]
+        parts += [
+            where,
+            f"$L(\\theta) = {_fmt(rep.value)}$",
+            *derivs,
             f"kind: {verdict}" + (" (exact)" if rep.exact else ""),
             f"<i>why</i>: {html.escape(rep.reason)}",
             html.escape(self._step_text(rep)),
@@ -380,6 +376,9 @@ class SurfaceExplorer:
 
     def _step_text(self, rep: PointReport) -> str:
         esc = escape_direction(rep.hessian) if np.all(np.isfinite(rep.hessian)) else None
+        if not rep.smooth:
+            return ("L has a kink here: there is no gradient and no Hessian, so neither −g nor "
+                    "an eigenvector gives a step (see why).")
         if rep.kind == "not critical":
             return ("Downhill: a small step −η·g lowers L by about η‖g‖² "
                     f"= η·{_fmt(rep.grad_norm**2)} (white arrow).")
@@ -569,13 +568,16 @@ class SurfaceExplorer:
             art["grad"].set_visible(True)
         # eigenvector axes, coloured by the sign of λ, length growing with |λ|
         scale = max(1.0, float(np.max(np.abs(rep.eigenvalues))))
-        esc = escape_direction(rep.hessian) if rep.kind != "not critical" else None
+        esc = (escape_direction(rep.hessian)
+               if rep.kind != "not critical" and np.all(np.isfinite(rep.hessian)) else None)
         away = -rep.gradient if rep.kind == "not critical" else np.zeros(2)
         if esc is not None:
             u = esc[1] if float(np.dot(rep.gradient, esc[1])) <= 0 else -esc[1]
             away = u
         for i, (line, text) in enumerate(zip(art["eig"], art["eig_text"], strict=True)):
             lam, v = float(rep.eigenvalues[i]), rep.eigenvectors[:, i]
+            if not math.isfinite(lam):  # a kink: no Hessian, no eigen-axes
+                continue
             half = (0.03 + 0.15 * math.tanh(abs(lam) / self._lam_ref)) * W
             if lam > rep.eig_tol * scale:
                 color = style.POSITIVE_COLOR
@@ -613,6 +615,8 @@ class SurfaceExplorer:
             path = self.gd_path()
             art["gd"].set_data(path[:, 0], path[:, 1])
         verdict = rep.kind if rep.kind != "degenerate" else f"degenerate → {rep.resolved_kind}"
+        if not rep.smooth:
+            verdict = f"kink (no Hessian) → {rep.resolved_kind}"
         snap = " (snapped)" if st.snapped else ""
         ax.set_title(f"{MENU_NAMES.get(st.name, 'your formula')}: {verdict}{snap}", fontsize=10)
 
@@ -675,9 +679,11 @@ class SurfaceExplorer:
         rep = self.state.report
         if rep is not None:
             lam = ", ".join(_fmt(v) for v in rep.eigenvalues)
-            ax.text(0.02, 0.98, f"L = {_fmt(rep.value)}, ‖g‖ = {_fmt(rep.grad_norm)}\n"
-                    f"eigenvalues: {lam}", transform=ax.transAxes, va="top", fontsize=9,
-                    zorder=11, bbox=dict(boxstyle="round", fc="white", alpha=0.85, lw=0))
+            info = (f"‖g‖ = {_fmt(rep.grad_norm)}\neigenvalues: {lam}" if rep.smooth
+                    else "kink: no gradient, no Hessian")
+            ax.text(0.02, 0.98, f"L = {_fmt(rep.value)}, {info}", transform=ax.transAxes,
+                    va="top", fontsize=9, zorder=11,
+                    bbox=dict(boxstyle="round", fc="white", alpha=0.85, lw=0))
         return ax
 
     # ------------------------------------------------------------------ widget view

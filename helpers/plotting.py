@@ -68,6 +68,8 @@ def plot_surface_contours(f: Any, variables: Sequence[sp.Symbol],
 
 
 def _label(kind: str, resolved: str) -> str:
+    if kind == "undetermined":  # f is not twice differentiable there (see analyze_point)
+        return f"kink (no Hessian) → {resolved}"
     return f"degenerate → {resolved}" if kind == "degenerate" else kind
 
 
@@ -104,7 +106,8 @@ def plot_critical_points(items: Sequence[PointReport | CriticalFamily], *, ax: A
             continue
         if not isinstance(item, PointReport):
             raise ValueError(f"expected PointReport or CriticalFamily, got {type(item).__name__}")
-        marker_kind = item.resolved_kind if item.kind == "degenerate" else item.kind
+        marker_kind = (item.resolved_kind if item.kind in ("degenerate", "undetermined")
+                       else item.kind)
         ax.scatter(*item.point[:2], s=110, marker=KIND_MARKERS[marker_kind],
                    color=KIND_COLORS[item.kind], edgecolor="white", linewidth=1.2, zorder=5,
                    label=once(_label(item.kind, item.resolved_kind)))

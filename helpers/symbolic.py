@@ -37,7 +37,8 @@ import sympy as sp
 GRAD_TOL = 1e-8
 EIG_TOL = 1e-6
 SOLVE_TIMEOUT = 2.0
-KINDS = ("local minimum", "local maximum", "saddle point", "degenerate", "not critical")
+KINDS = ("local minimum", "local maximum", "saddle point", "degenerate", "undetermined",
+         "not critical")
 RESOLVED_KINDS = ("local minimum", "local maximum", "saddle point", "undetermined")
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
@@ -104,31 +105,106 @@ def _as_point(point: Any, n: int) -> tuple[list[Any] | None, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- derivatives
+# Functions whose derivatives jump or blow up where their argument is 0: a "kink".
+_KINK_FUNCS = (sp.Abs, sp.sign, sp.Heaviside, sp.DiracDelta, sp.floor, sp.ceiling, sp.frac)
+
+
+def _to_real(vars_: tuple[sp.Symbol, ...]) -> tuple[dict, dict]:
+    """Maps variable -> real dummy and back (derivatives of abs need real symbols)."""
+    fwd = {v: sp.Dummy(v.name, real=True) for v in vars_ if v.is_real is not True}
+    return fwd, {d: v for v, d in fwd.items()}
+
+
+def _derivatives(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]) -> tuple[list, list[list]]:
+    """(gradient entries, Hessian rows), differentiated as functions of REAL variables.
+
+    For a symbol without ``real=True`` sympy differentiates abs(x) as a complex function
+    (with re, im and unevaluated derivatives); the course's variables are real, so the
+    derivatives are taken in real dummies and the result is written in the given symbols:
+    d|x|/dx = sign(x), d²|x|/dx² = 2·DiracDelta(x).
+    """
+    fwd, back = _to_real(vars_)
+    e = expr.xreplace(fwd) if fwd else expr
+    rv = [fwd.get(v, v) for v in vars_]
+    grad = [sp.diff(e, v) for v in rv]
+    hess = [[sp.diff(g, v) for v in rv] for g in grad]
+    if back:
+        grad = [g.xreplace(back) for g in grad]
+        hess = [[h.xreplace(back) for h in row] for row in hess]
+    return grad, hess
+
+
 def gradient(f: Any, variables: Sequence[sp.Symbol]) -> sp.Matrix:
-    """Column vector of first partial derivatives of ``f``."""
+    """Column vector of first partial derivatives of ``f`` (variables are real)."""
     expr, vars_ = _check_inputs(f, variables)
-    return sp.Matrix([sp.diff(expr, v) for v in vars_])
+    if not expr.has(*_KINK_FUNCS, sp.Piecewise, sp.Max, sp.Min):
+        return sp.Matrix([sp.diff(expr, v) for v in vars_])
+    return sp.Matrix(_derivatives(expr, vars_)[0])
 
 
 def hessian(f: Any, variables: Sequence[sp.Symbol]) -> sp.Matrix:
-    """Symmetric matrix of second partial derivatives of ``f``."""
+    """Symmetric matrix of second partial derivatives of ``f`` (variables are real)."""
     expr, vars_ = _check_inputs(f, variables)
-    return sp.hessian(expr, vars_)
+    if not expr.has(*_KINK_FUNCS, sp.Piecewise, sp.Max, sp.Min):
+        return sp.hessian(expr, vars_)
+    return sp.Matrix(_derivatives(expr, vars_)[1])
 
 
 def _broadcast(values: Sequence[Any], shape: tuple[int, ...]) -> np.ndarray:
     return np.array([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in values])
 
 
+def _np_dirac(u: Any, *_: Any) -> Any:
+    """DiracDelta for numpy: 0 off its support, NaN (does not exist) where u = 0."""
+    u = np.asarray(u, dtype=float)
+    return np.where(u == 0, np.nan, 0.0)
+
+
+_NUMPY_MODULES = [{"DiracDelta": _np_dirac}, "numpy"]
+
+
+@functools.lru_cache(maxsize=64)
+def _kink_args(expr: sp.Expr) -> tuple[tuple[sp.Expr, str], ...]:
+    """Expressions u whose zero set is where f may fail to be twice differentiable.
+
+    The argument of abs, sign, Heaviside, DiracDelta, floor, ceiling; both sides of every
+    condition of a Piecewise; pairwise differences of Max/Min arguments; the base of a
+    non-integer power (sqrt(u), u^(1/3), …: infinite derivatives at u = 0).
+    """
+    out: list[tuple[sp.Expr, str]] = []
+    for a in sp.preorder_traversal(expr):
+        if isinstance(a, _KINK_FUNCS):
+            name = "abs" if isinstance(a, sp.Abs) else type(a).__name__
+            out.append((a.args[0], f"{name}({_pretty(a.args[0])})"))
+        elif isinstance(a, (sp.Max, sp.Min)):
+            out += [(u - v, f"{type(a).__name__}(…)") for u, v in
+                    itertools.combinations(a.args, 2)]
+        elif isinstance(a, sp.Piecewise):
+            for _, cond in a.args:
+                if isinstance(cond, sp.Basic):
+                    out += [(r.lhs - r.rhs, "a piecewise formula") for r in cond.atoms(sp.Rel)]
+        elif isinstance(a, sp.Pow) and a.exp.is_integer is not True:
+            out.append((a.base, _pretty(a)))
+    uniq: list[tuple[sp.Expr, str]] = []
+    for u, label in out:
+        if u.free_symbols and all(u != v for v, _ in uniq):
+            uniq.append((u, label))
+    return tuple(uniq)
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]):
-    """numpy functions (value, gradient, Hessian) of expr; arrays of points in, arrays out."""
+    """numpy functions (value, gradient, Hessian) of expr; arrays of points in, arrays out.
+
+    Derivatives of abs/sign/Heaviside contain DiracDelta terms: they are 0 away from the
+    kink and NaN on it (the derivative does not exist there), never a NameError.
+    """
     n = len(vars_)
-    grad = [sp.diff(expr, v) for v in vars_]
-    hess = [sp.diff(g, v) for g in grad for v in vars_]
-    f_l = sp.lambdify(vars_, expr, "numpy")
-    g_l = sp.lambdify(vars_, grad, "numpy")
-    h_l = sp.lambdify(vars_, hess, "numpy")
+    grad, hess_rows = _derivatives(expr, vars_)
+    hess = [h for row in hess_rows for h in row]
+    f_l = sp.lambdify(vars_, expr, _NUMPY_MODULES)
+    g_l = sp.lambdify(vars_, grad, _NUMPY_MODULES)
+    h_l = sp.lambdify(vars_, hess, _NUMPY_MODULES)
 
     def value(x: np.ndarray) -> np.ndarray:
         return np.broadcast_to(np.asarray(f_l(*x), dtype=float), x.shape[1:]).copy()
@@ -142,9 +218,48 @@ def _compiled(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]):
     return value, grad_fn, hess_fn
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled_kinks(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]) -> list:
+    """numpy (u, ∇u) for every kink argument u of expr."""
+    out = []
+    for u, _ in _kink_args(expr):
+        gu = _derivatives(u, vars_)[0]
+        out.append((sp.lambdify(vars_, u, _NUMPY_MODULES), sp.lambdify(vars_, gu, _NUMPY_MODULES)))
+    return out
+
+
+def _kink_at_numeric(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: np.ndarray,
+                     grad_tol: float) -> tuple[sp.Expr, str] | None:
+    """The kink (u, label) with p on {u = 0} (distance |u|/‖∇u‖ ≤ grad_tol·max(1, ‖p‖))."""
+    reach = grad_tol * max(1.0, float(np.linalg.norm(p)))
+    for kink, (u_fn, gu_fn) in zip(_kink_args(expr), _compiled_kinks(expr, vars_), strict=True):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                val = complex(u_fn(*p))
+                gu = np.array([complex(c) for c in np.ravel(gu_fn(*p))])
+            except Exception:  # noqa: BLE001 - cannot evaluate: not a kink we can locate
+                continue
+        if not np.isfinite(val):
+            continue
+        gnorm = float(np.linalg.norm(gu)) if np.all(np.isfinite(gu)) else 0.0
+        if val == 0 or abs(val) <= reach * gnorm:
+            return kink
+    return None
+
+
 # --------------------------------------------------------------------------- exact helpers
 def _sign(x: sp.Expr) -> int | None:
     """Exact sign of a real sympy number: -1, 0, 1, or None when sympy cannot decide."""
+    try:
+        return _sign_or_raise(sp.sympify(x))
+    except Exception:  # noqa: BLE001 - nan, zoo, DiracDelta(0), undecidable relations
+        return None
+
+
+def _sign_or_raise(x: sp.Expr) -> int | None:
+    if x.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.DiracDelta):
+        return None
     x = sp.nsimplify(x) if x.has(sp.Float) else x
     if x.is_zero:
         return 0
@@ -162,7 +277,7 @@ def _sign(x: sp.Expr) -> int | None:
     if s.equals(0):
         return 0
     v = sp.N(s, 60)
-    if v.is_real and abs(v) > sp.Float("1e-40"):
+    if v.is_number and v.is_real and abs(v) > sp.Float("1e-40"):
         return 1 if v > 0 else -1
     return None
 
@@ -194,20 +309,42 @@ def _exact_inertia(H: sp.Matrix) -> tuple[int, int, int] | None:
     return neg, zero, pos
 
 
-def _leading_term(phi: sp.Expr, t: sp.Symbol, order: int = 8) -> tuple[int, int] | None:
-    """(order, sign) of the first nonzero Taylor coefficient of phi(t) at t = 0, if any."""
-    if phi.is_polynomial(t):
-        poly = sp.Poly(sp.expand(phi), t)
-        terms = sorted((m[0], c) for m, c in poly.terms() if m[0] > 0)
-    else:
-        try:
-            ser = sp.series(phi, t, 0, order + 1).removeO()
-        except Exception:  # noqa: BLE001 - series may fail on exotic functions
-            return None
-        poly = sp.Poly(sp.expand(ser), t)
-        terms = sorted((m[0], c) for m, c in poly.terms() if m[0] > 0)
+def _leading_term(phi: sp.Expr, t: sp.Symbol, order: int = 8, *,
+                  one_sided: bool = False) -> tuple[sp.Rational, int] | None:
+    """(order, sign) of the first nonzero term of the expansion of phi(t) at t = 0, if any.
+
+    Two-sided (t real): only a power series in integer powers of t counts. One-sided
+    (t > 0, ``one_sided=True``): powers may be fractional, e.g. sqrt(t²+t²) = √2·t.
+    Anything else (|t| for real t, non-analytic terms, a failing series) gives None, i.e.
+    "undetermined" for the caller — never an exception.
+    """
+    try:
+        if not one_sided and any(_sign(u.xreplace({t: 0})) in (0, None)
+                                 for u, _ in _kink_args(phi) if u.has(t)):
+            return None  # a kink through t = 0: sympy would expand |t|³ as t³ (wrong for t < 0)
+        if phi.is_polynomial(t):
+            ser = sp.expand(phi)
+        else:
+            ser = sp.expand(sp.series(phi, t, 0, order + 1).removeO())
+        terms = []
+        for term in sp.Add.make_args(ser):
+            coeff, k = term.as_coeff_exponent(t)
+            if coeff.has(t) or not k.is_Rational:
+                return None
+            if not (k.is_integer or one_sided):
+                return None
+            if k < 0:  # a pole: not an expansion of f(p + t·d) − f(p)
+                return None
+            if k > 0:
+                terms.append((k, coeff))
+        terms.sort(key=lambda kc: kc[0])
+    except Exception:  # noqa: BLE001 - series/expansion may fail on exotic functions
+        return None
+    merged: dict[sp.Rational, sp.Expr] = {}
     for k, c in terms:
-        s = _sign(c)
+        merged[k] = merged.get(k, 0) + c
+    for k in sorted(merged):
+        s = _sign(merged[k])
         if s is None:
             return None
         if s != 0:
@@ -261,7 +398,7 @@ def _resolve_exact(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr]
     s = _prove_sign(diff, vars_)
     if s:
         rel, kind = ("≥", "minimum") if s == 1 else ("≤", "maximum")
-        return f"local {kind}", (f"f − f(p) = {_pretty(sp.factor(diff))} {rel} 0 everywhere, "
+        return f"local {kind}", (f"f − f(p) = {_pretty(_safe_factor(diff))} {rel} 0 everywhere, "
                                  f"so p is a {kind}")
     t = sp.Dummy("t", real=True)
     shifted = expr.xreplace({v: pi + t * sp.Symbol(f"_d{i}") for i, (v, pi) in
@@ -283,6 +420,48 @@ def _resolve_exact(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr]
             return "saddle point", (f"f rises along {_pretty(list(dp))} (∝ t^{kp}) and falls "
                                     f"along {_pretty(list(dm))} (∝ −t^{km})")
     return "undetermined", "neither a sign proof for f − f(p) nor a descending line was found"
+
+
+def _safe_factor(e: sp.Expr) -> sp.Expr:
+    """sympy.factor when it works quickly, else e itself."""
+    if sp.count_ops(e) > 400:
+        return e
+    try:
+        return sp.factor(e)
+    except Exception:  # noqa: BLE001 - factor fails on Piecewise and friends
+        return e
+
+
+def _resolve_nonsmooth(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr],
+                       fp: sp.Expr) -> tuple[str, str]:
+    """What a point where f is not twice differentiable is, without g or H.
+
+    A sign proof of f − f(p) decides minimum/maximum (it needs no derivatives). Otherwise
+    f is expanded along rays p + t·d, t > 0 (one-sided: |t| = t there): when it rises along
+    one ray and falls along another, p is neither a minimum nor a maximum — said in the
+    reason; the label stays "undetermined" (without a gradient, "saddle point" and "a
+    sloped kink" cannot be told apart).
+    """
+    diff = expr - fp
+    s = _prove_sign(diff, vars_)
+    if s:
+        rel, kind = ("≥", "minimum") if s == 1 else ("≤", "maximum")
+        return f"local {kind}", (f"but f − f(p) = {_pretty(_safe_factor(diff))} {rel} 0 "
+                                 f"everywhere, so p is a {kind} anyway")
+    t = sp.Dummy("t", positive=True)
+    seen: dict[int, sp.Matrix] = {}
+    base = _directions(len(vars_), [])
+    for d in [v for b in base for v in (b, -b)]:
+        phi = expr.xreplace({v: pi + t * di for v, pi, di in zip(vars_, p, d, strict=True)})
+        lead = _leading_term(phi - fp, t, one_sided=True)
+        if lead is None:
+            continue
+        seen.setdefault(lead[1], d)
+        if 1 in seen and -1 in seen:
+            return "undetermined", (f"f rises along {_pretty(list(seen[1]))} and falls along "
+                                    f"{_pretty(list(seen[-1]))}: p is neither a minimum nor a "
+                                    f"maximum")
+    return "undetermined", "no sign proof for f − f(p) was found"
 
 
 def _pretty(obj: Any) -> str:
@@ -328,15 +507,18 @@ class PointReport:
     inertia: tuple[int, int, int] = (0, 0, 0)  # (negative, zero, positive) eigenvalue counts
     variables: tuple[sp.Symbol, ...] = field(default=())
     exact_point: tuple[Any, ...] | None = None
+    smooth: bool = True  # False: f is not twice differentiable at p (g, H are NaN)
 
     @property
     def is_critical(self) -> bool:
-        """True unless the gradient is nonzero."""
+        """True unless the gradient is nonzero (a kink counts: its gradient does not exist)."""
         return self.kind != "not critical"
 
     def _verdict(self) -> str:
         if self.kind == "degenerate":
             return f"degenerate → {self.resolved_kind}"
+        if self.kind == "undetermined":
+            return f"not smooth here (no second-order test) → {self.resolved_kind}"
         return self.kind
 
     def __str__(self) -> str:
@@ -393,6 +575,16 @@ def analyze_point(f: Any, variables: Sequence[sp.Symbol], point: Any, *,
     Eigenvalues of both signs → "saddle point" (even with a zero one); all positive → local
     minimum; all negative → local maximum; otherwise "degenerate", with ``resolved_kind``
     decided by a sign proof of f − f(p) or by Taylor series along lines, else "undetermined".
+
+    Non-smooth f (abs, sign, Heaviside, Piecewise, Max/Min, sqrt(u) or u^(1/3) at u = 0):
+    away from the kinks the derivatives are the usual ones (DiracDelta terms are 0 there).
+    At a point ON a kink (|u| ≤ grad_tol·max(1, ‖p‖)·‖∇u‖ for floats, u = 0 exactly for
+    exact points) or where g or H is infinite, f is not twice differentiable: the report has
+    ``kind = "undetermined"``, ``smooth = False``, NaN gradient, Hessian and eigenvalues, and a
+    ``resolved_kind`` from a sign proof of f − f(p) ("local minimum"/"local maximum", which
+    needs no derivatives) or else "undetermined"; the reason says which kink it is. This is
+    conservative: a kink of a C² function such as |x|³ is also reported as not smooth.
+    A point where f itself is not finite (log(0), 1/0) raises ValueError.
     """
     expr, vars_ = _check_inputs(f, variables)
     if not (grad_tol > 0 and eig_tol > 0):
@@ -403,11 +595,37 @@ def analyze_point(f: Any, variables: Sequence[sp.Symbol], point: Any, *,
     return _analyze_numeric(expr, vars_, num_p, grad_tol, eig_tol)
 
 
+def _finite_number(v: sp.Expr) -> bool:
+    return bool(v.is_number) and not v.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and v.is_real is not False
+
+
+def _undefined(vars_, num_p) -> ValueError:
+    names = ", ".join(map(str, vars_))
+    pt = ", ".join(_fmt_num(c) for c in num_p)
+    return ValueError(f"f is not defined at ({names}) = ({pt}): its value is not a finite real "
+                      "number there (e.g. log(0), 1/0 or sqrt of a negative number)")
+
+
+def _no_dirac(m: sp.Matrix) -> sp.Matrix:
+    """Drop DiracDelta terms: they are 0 everywhere except on the kink (checked separately)."""
+    return m.replace(sp.DiracDelta, lambda *args: sp.S.Zero) if m.has(sp.DiracDelta) else m
+
+
 def _analyze_exact(expr, vars_, p, num_p, grad_tol, eig_tol) -> PointReport:
     subs = dict(zip(vars_, p, strict=True))
     fp = sp.simplify(expr.xreplace(subs))
-    g = gradient(expr, vars_).xreplace(subs).applyfunc(sp.simplify)
-    H = hessian(expr, vars_).xreplace(subs).applyfunc(sp.simplify)
+    if not _finite_number(fp):
+        raise _undefined(vars_, num_p)
+    kinks = [(u, label, _sign(u.xreplace(subs))) for u, label in _kink_args(expr)]
+    on = [(u, label) for u, label, sg in kinks if sg == 0]
+    if on:
+        return _nonsmooth_report(expr, vars_, p, num_p, fp, grad_tol, eig_tol, *on[0])
+    if any(sg is None for *_, sg in kinks):  # cannot tell whether p is on a kink: use numbers
+        return _analyze_numeric(expr, vars_, num_p, grad_tol, eig_tol, snap=False)
+    g = _no_dirac(gradient(expr, vars_)).xreplace(subs).applyfunc(sp.simplify)
+    H = _no_dirac(hessian(expr, vars_)).xreplace(subs).applyfunc(sp.simplify)
+    if not all(_finite_number(c) for c in [*g, *H]):
+        return _nonsmooth_report(expr, vars_, p, num_p, fp, grad_tol, eig_tol, None, "")
     g_signs = [_sign(c) for c in g]
     inertia = _exact_inertia(H) if None not in g_signs else None
     if inertia is None:  # sympy cannot decide a sign: fall back to numbers
@@ -437,6 +655,44 @@ def _analyze_exact(expr, vars_, p, num_p, grad_tol, eig_tol) -> PointReport:
     return PointReport(kind=kind, resolved_kind=kind, reason=reason, **common)
 
 
+def _nonsmooth_report(expr, vars_, p_exact, num_p, fp, grad_tol, eig_tol,
+                      kink: sp.Expr | None, label: str) -> PointReport:
+    """Report for a point where f is not twice differentiable (see analyze_point)."""
+    n = len(vars_)
+    if kink is None:
+        where = "the gradient or the Hessian is infinite or undefined here"
+    else:
+        where = f"p lies on {_pretty(kink)} = 0, where {label} is not smooth"
+    fp_exact = fp if p_exact is not None else None
+    if p_exact is None:  # a float point: decide at the nearby simple rational point, if any
+        q = [Fraction(float(c)).limit_denominator(1000) for c in num_p]
+        if np.max(np.abs(np.array([float(c) for c in q]) - num_p)) <= 1e-9 * max(
+                1.0, float(np.max(np.abs(num_p)))):
+            cand = [sp.Rational(c.numerator, c.denominator) for c in q]
+            subs = dict(zip(vars_, cand, strict=True))
+            with contextlib.suppress(Exception):
+                if kink is None or _sign(kink.xreplace(subs)) == 0:
+                    v = sp.simplify(expr.xreplace(subs))
+                    if _finite_number(v):
+                        p_exact, fp_exact = cand, v
+    if p_exact is not None:
+        resolved, why = _resolve_nonsmooth(expr, vars_, list(p_exact), fp_exact)
+    elif abs(float(fp)) <= grad_tol and _prove_sign(expr, vars_) == 1:
+        resolved, why = "local minimum", "but f ≥ 0 everywhere and f(p) ≈ 0, so p is a minimum"
+    else:
+        resolved, why = "undetermined", "no sign proof for f − f(p) was found"
+    reason = (f"f is not twice differentiable here ({where}): g and H do not exist, so the "
+              f"second-order test does not apply; {why}")
+    nan_v, nan_m = np.full(n, np.nan), np.full((n, n), np.nan)
+    return PointReport(point=np.array(num_p, dtype=float), value=float(fp), gradient=nan_v,
+                       hessian=nan_m, eigenvalues=nan_v.copy(), eigenvectors=nan_m.copy(),
+                       kind="undetermined", resolved_kind=resolved, grad_norm=float("nan"),
+                       reason=reason, exact=p_exact is not None and fp_exact is not None,
+                       grad_tol=grad_tol, eig_tol=eig_tol, inertia=(0, 0, 0),
+                       variables=vars_, exact_point=tuple(p_exact) if p_exact else None,
+                       smooth=False)
+
+
 def _second_order_reason(kind: str, eigvals: np.ndarray, zero: int, *, exact: bool) -> str:
     ev = _eig_words(eigvals)
     if kind == "local minimum":
@@ -449,12 +705,17 @@ def _second_order_reason(kind: str, eigvals: np.ndarray, zero: int, *, exact: bo
 
 def _analyze_numeric(expr, vars_, p, grad_tol, eig_tol, snap: bool = True) -> PointReport:
     value_fn, grad_fn, hess_fn = _compiled(expr, vars_)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. numpy's "invalid value" in sqrt(-1)
         fp = float(value_fn(p))
+        if not np.isfinite(fp):
+            raise _undefined(vars_, p)
         g = grad_fn(p)
         H = hess_fn(p)
-    if not (np.isfinite(fp) and np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
-        raise ValueError("f, its gradient or its Hessian is not finite at this point")
+    kink = _kink_at_numeric(expr, vars_, p, grad_tol)
+    if kink is not None or not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+        return _nonsmooth_report(expr, vars_, None, p, fp, grad_tol, eig_tol,
+                                 *(kink if kink is not None else (None, "")))
     H = (H + H.T) / 2
     eigvals, eigvecs = np.linalg.eigh(H)
     eigvecs = np.column_stack([_unit(v) for v in eigvecs.T])
@@ -543,24 +804,60 @@ class CriticalFamily:
     reason: str
     solution: dict = field(default_factory=dict)  # dependent variable -> expression
     value: Any = None  # f on the family (sympy), when constant
+    # every explicit branch (e.g. y = ±sqrt(1 − x²) of the circle x² + y² = 1); solution is
+    # branches[0]
+    branches: tuple[dict, ...] = ()
+
+    def _branches(self) -> tuple[dict, ...]:
+        return self.branches or (self.solution,)
 
     def curve(self, bounds: Sequence[tuple[float, float]], n: int = 400) -> np.ndarray:
-        """Points (m, len(variables)) tracing the family inside bounds; NaN rows break it."""
-        free = [v for v in self.variables if v not in self.solution]
+        """Points (m, len(variables)) tracing the family inside bounds; NaN rows break it.
+
+        With several branches the curves follow each other, separated by a NaN row.
+        """
+        parts = []
+        for sol in self._branches():
+            if parts:
+                parts.append(np.full((1, len(self.variables)), np.nan))
+            parts.append(self._branch_curve(sol, bounds, n))
+        return np.vstack(parts)
+
+    def _branch_curve(self, sol: dict, bounds: Sequence[tuple[float, float]],
+                      n: int) -> np.ndarray:
+        free = [v for v in self.variables if v not in sol]
         if len(free) != 1:
             raise ValueError("curve() needs a one-parameter family")
         (t,) = free
         i = self.variables.index(t)
         ts = np.linspace(bounds[i][0], bounds[i][1], n)
-        cols = []
-        with np.errstate(all="ignore"):
-            for v in self.variables:
-                if v == t:
-                    cols.append(ts)
-                else:
-                    fn = sp.lambdify(t, self.solution[v], "numpy")
-                    cols.append(np.broadcast_to(np.asarray(fn(ts), dtype=float), ts.shape))
-            pts = np.column_stack(cols)
+        fns = {v: sp.lambdify(t, sol[v], "numpy") for v in self.variables if v != t}
+
+        def at(tt: np.ndarray) -> np.ndarray:
+            cols = [tt if v == t else
+                    np.broadcast_to(np.asarray(fns[v](tt), dtype=float), tt.shape)
+                    for v in self.variables]
+            return np.column_stack(cols)
+
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pts = at(ts)
+            # where the branch ends inside the box (y = ±sqrt(1 − x²) at x = ±1), add its
+            # end point (bisection), so that branches of one curve meet without a gap
+            ok = np.all(np.isfinite(pts), axis=1)
+            ends = []
+            for j in np.flatnonzero(ok[:-1] != ok[1:]):
+                good, bad = (ts[j], ts[j + 1]) if ok[j] else (ts[j + 1], ts[j])
+                for _ in range(60):
+                    mid = (good + bad) / 2
+                    if np.all(np.isfinite(at(np.array([mid])))):
+                        good = mid
+                    else:
+                        bad = mid
+                ends.append((j + 1, good))
+            for j, te in reversed(ends):
+                ts = np.insert(ts, j, te)
+            pts = at(ts)
             lo = np.array([b[0] for b in bounds])
             hi = np.array([b[1] for b in bounds])
             inside = np.all((pts >= lo) & (pts <= hi) & np.isfinite(pts), axis=1)
@@ -570,7 +867,10 @@ class CriticalFamily:
     def contains(self, point: np.ndarray, tol: float = 1e-7) -> bool:
         """True when ``point`` satisfies the family's equations to ``tol`` (scaled)."""
         p = np.asarray(point, dtype=float)
-        for v, fn in _solution_functions(self.variables, tuple(self.solution.items())):
+        return any(self._on_branch(sol, p, tol) for sol in self._branches())
+
+    def _on_branch(self, sol: dict, p: np.ndarray, tol: float) -> bool:
+        for v, fn in _solution_functions(self.variables, tuple(sol.items())):
             with np.errstate(all="ignore"):
                 val = complex(fn(*p))
             target = p[self.variables.index(v)]
@@ -581,6 +881,8 @@ class CriticalFamily:
     def _verdict(self) -> str:
         if self.kind == "degenerate":
             return f"degenerate → {self.resolved_kind}"
+        if self.kind == "undetermined":
+            return f"not smooth here (no second-order test) → {self.resolved_kind}"
         return self.kind
 
     def __str__(self) -> str:
@@ -614,7 +916,7 @@ def _family_equation(var: sp.Symbol, sol: sp.Expr) -> sp.Equality:
     """A tidy equation for var = sol: clear denominators, constants to the right."""
     num = sp.numer(sp.together(var - sol))
     num = sp.expand(num)
-    const = num.as_independent(*num.free_symbols)[0] if num.free_symbols else num
+    const = num.as_independent(*num.free_symbols, as_Add=True)[0] if num.free_symbols else num
     lhs, rhs = num - const, -const
     if lhs.could_extract_minus_sign():
         lhs, rhs = -lhs, -rhs
@@ -628,7 +930,7 @@ def _sample_values(lo: float, hi: float) -> list[sp.Rational]:
     return sorted(v for v in vals if lo <= v <= hi)
 
 
-def _make_family(expr, vars_, sol: dict, bounds, grad_tol, eig_tol) -> CriticalFamily | None:
+def _branch_candidates(vars_, sol: dict, bounds) -> list[list]:
     free = [v for v in vars_ if v not in sol]
     lo = {v: b[0] for v, b in zip(vars_, bounds, strict=True)}
     hi = {v: b[1] for v, b in zip(vars_, bounds, strict=True)}
@@ -646,29 +948,54 @@ def _make_family(expr, vars_, sol: dict, bounds, grad_tol, eig_tol) -> CriticalF
             point.append(val)
         if ok:
             candidates.append(point)
-    if not candidates:
+    return candidates
+
+
+def _implicit_equation(q: sp.Expr, vars_) -> sp.Equality:
+    """q = 0 written tidily: constant to the right, a positive leading coefficient."""
+    q = sp.expand(q)
+    const = q.as_independent(*vars_, as_Add=True)[0]
+    lhs, rhs = q - const, -const
+    if lhs.could_extract_minus_sign():
+        lhs, rhs = -lhs, -rhs
+    return sp.Eq(lhs, rhs, evaluate=False)
+
+
+def _make_family(expr, vars_, sols: dict | list[dict], bounds, grad_tol, eig_tol,
+                 implicit: sp.Expr | None = None) -> CriticalFamily | None:
+    """A family from one explicit solution, or from several branches of ``implicit`` = 0."""
+    branches = [sols] if isinstance(sols, dict) else list(sols)
+    per_branch = [_branch_candidates(vars_, sol, bounds) for sol in branches]
+    if not any(per_branch):
         return None
 
     def height(p: list) -> tuple:  # simplest rationals first: (1, 1) before (4/5, 5/4)
         return (sum(abs(c.p) + c.q if c.is_Rational else 99 for c in p), [float(c) for c in p])
 
-    picks = sorted(sorted(candidates, key=height)[:5], key=lambda p: [float(c) for c in p])
+    take = 5 if len(branches) == 1 else 3
+    picks = {tuple(p): p for cands in per_branch for p in sorted(cands, key=height)[:take]}
+    picks = sorted(picks.values(), key=lambda p: [float(c) for c in p])
     samples = tuple(analyze_point(expr, vars_, p, grad_tol=grad_tol, eig_tol=eig_tol)
                     for p in picks)
     kinds = {s.kind for s in samples}
     kind = kinds.pop() if len(kinds) == 1 else "degenerate"
-    eqs = [_family_equation(v, sol[v]) for v in vars_ if v in sol]
-    equation = eqs[0] if len(eqs) == 1 else sp.And(*eqs)
-    value = sp.simplify(expr.xreplace(sol))
+    sol = branches[0]
+    if implicit is not None and len(branches) > 1:
+        equation = _implicit_equation(implicit, vars_)
+    else:
+        eqs = [_family_equation(v, sol[v]) for v in vars_ if v in sol]
+        equation = eqs[0] if len(eqs) == 1 else sp.And(*eqs)
+    values = {sp.simplify(expr.xreplace(b)) for b in branches}
+    value = values.pop() if len(values) == 1 else None
     resolved, reason = "undetermined", ""
-    if not value.free_symbols:
+    if value is not None and not value.free_symbols:
         s = _prove_sign(expr - value, vars_)
         if s == 1:
             resolved = "local minimum"
             lhs = "f" if value == 0 else f"f − {_pretty(value)}"
             reason = (f"f = {_pretty(value)} on the whole family and {lhs} = "
-                      f"{_pretty(sp.factor(expr - value))} ≥ 0 everywhere: every point of the "
-                      f"family is a (non-strict) minimum")
+                      f"{_pretty(_safe_factor(expr - value))} ≥ 0 everywhere: every point of "
+                      f"the family is a (non-strict) minimum")
         elif s == -1:
             resolved = "local maximum"
             reason = (f"f = {_pretty(value)} on the whole family and f ≤ {_pretty(value)} "
@@ -682,19 +1009,51 @@ def _make_family(expr, vars_, sol: dict, bounds, grad_tol, eig_tol) -> CriticalF
     if kind == "degenerate":
         reason = ("along the family f is constant, so H has a zero eigenvalue in its direction "
                   "(second-order test inconclusive); " + reason)
+    elif kind == "undetermined":
+        reason = ("f is not twice differentiable on this family (a kink), so there is no "
+                  "second-order test; " + reason)
     else:
         resolved = kind if kind != "not critical" else "undetermined"
     return CriticalFamily(equation=equation, variables=vars_, kind=kind, resolved_kind=resolved,
-                          samples=samples, reason=reason, solution=dict(sol), value=value)
+                          samples=samples, reason=reason, solution=dict(sol), value=value,
+                          branches=tuple(dict(b) for b in branches))
+
+
+def _gradient_factors(expr, vars_) -> list[sp.Expr]:
+    """Irreducible factors of gcd(∂f/∂v₁, …, ∂f/∂vₙ) for a polynomial f: their zero sets are
+    whole curves (hypersurfaces) of critical points, e.g. x² + y² − 1 for (x² + y² − 1)²."""
+    if not expr.is_polynomial(*vars_) or sp.count_ops(expr) > 300:
+        return []
+    try:
+        g = functools.reduce(sp.gcd, [sp.expand(sp.diff(expr, v)) for v in vars_])
+        _, factors = sp.factor_list(sp.sympify(g), *vars_)
+    except Exception:  # noqa: BLE001 - any failure: keep the explicit branches
+        return []
+    return [q for q, _ in factors if sp.Poly(q, *vars_).total_degree() > 0]
+
+
+def _group_branches(expr, vars_, sols: list[dict]) -> list[tuple[list[dict], sp.Expr | None]]:
+    """Family solutions grouped by the gradient factor whose zero set they trace."""
+    factors = _gradient_factors(expr, vars_)
+    groups: dict[int, list[dict]] = {}
+    alone: list[tuple[list[dict], sp.Expr | None]] = []
+    for sol in sols:
+        for i, q in enumerate(factors):
+            with contextlib.suppress(Exception):
+                if sp.simplify(q.xreplace(sol)) == 0:
+                    groups.setdefault(i, []).append(sol)
+                    break
+        else:
+            alone.append(([sol], None))
+    return [(g, factors[i]) for i, g in sorted(groups.items())] + alone
 
 
 # --------------------------------------------------------------------------- search
-def _solve_worker(conn, expr_s: str, vars_s: str) -> None:  # pragma: no cover - child process
+def _solve_worker(conn, eqs_s: str, vars_s: str) -> None:  # pragma: no cover - child process
     try:
-        expr = sp.sympify(expr_s)
+        eqs = sp.sympify(eqs_s)
         vars_ = sp.sympify(vars_s)
-        eqs = [sp.diff(expr, v) for v in vars_]
-        sols = sp.solve(eqs, list(vars_), dict=True)
+        sols = sp.solve(list(eqs), list(vars_), dict=True)
         conn.send(sp.srepr(sols))
     except Exception:  # noqa: BLE001 - any failure means "no exact answer"
         conn.send(None)
@@ -704,6 +1063,49 @@ def _solve_worker(conn, expr_s: str, vars_s: str) -> None:  # pragma: no cover -
 
 def _exact_solutions(expr, vars_, timeout: float) -> list[dict] | None:
     """sympy.solve on ∇f = 0 in a forked process, killed after ``timeout`` seconds."""
+    return _solve_in_child(_no_dirac(sp.Matrix(_derivatives(expr, vars_)[0])), vars_, timeout)
+
+
+_MU = sp.Symbol("_mu_kink")
+
+
+def _kink_solutions(expr, vars_, timeout: float) -> list[dict]:
+    """Candidate critical points ON the kinks of abs(u) and u^(non-integer) terms.
+
+    On a kink {u = 0} the term vanishes: f restricted there is f_r (the term set to 0), and
+    p is a candidate when it is stationary for f_r on the kink: ∇f_r = μ·∇u, u = 0
+    (Lagrange). E.g. abs(x) + y² → (0, 0); sqrt(x² + y²) → (0, 0); abs(x·y) → the axes.
+    Each candidate is then analysed by analyze_point, which says what it really is.
+    """
+    out: list[dict] = []
+    for u, _ in _kink_args(expr)[:3]:
+        atoms = [a for a in expr.atoms(sp.Abs, sp.Pow) if a.args[0] == u and (
+            isinstance(a, sp.Abs) or (a.exp.is_positive and a.exp.is_integer is False))]
+        if not atoms:
+            continue
+        f_r = expr.xreplace({a: sp.S.Zero for a in atoms})
+        if f_r.has(sp.Abs) and any(a.args[0] == u for a in f_r.atoms(sp.Abs)):
+            continue
+        g_r = _derivatives(f_r, vars_)[0]
+        g_u = _derivatives(u, vars_)[0]
+        eqs = _no_dirac(sp.Matrix([gr - _MU * gu for gr, gu in zip(g_r, g_u, strict=True)]
+                                  + [u]))
+        sols = _solve_in_child(eqs, (*vars_, _MU), timeout) or []
+        if any(e.has(sp.I) for sol in sols for e in sol.values()):
+            # complex branches (x = ±i·y for x² + y² = 0): solve again with real unknowns
+            fwd, back = _to_real((*vars_, _MU))
+            real = _solve_in_child(eqs.xreplace(fwd), tuple(fwd.get(v, v) for v in (*vars_, _MU)),
+                                   timeout) or []
+            sols += [{back.get(v, v): e.xreplace(back) for v, e in sol.items()} for sol in real]
+        for sol in sols:
+            sol = {v: e for v, e in sol.items() if v in vars_}
+            if sol and not any(e.has(_MU, sp.I) for e in sol.values()) and sol not in out:
+                out.append(sol)
+    return out
+
+
+def _solve_in_child(eqs: sp.Matrix, unknowns, timeout: float) -> list[dict] | None:
+    """sympy.solve(eqs, unknowns) in a forked process, killed after ``timeout`` seconds."""
     if timeout <= 0:
         return None
     try:
@@ -711,8 +1113,8 @@ def _exact_solutions(expr, vars_, timeout: float) -> list[dict] | None:
     except ValueError:  # pragma: no cover - platforms without fork
         return None
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_solve_worker, args=(child, sp.srepr(expr), sp.srepr(vars_)),
-                       daemon=True)
+    proc = ctx.Process(target=_solve_worker, args=(child, sp.srepr(list(eqs)),
+                                                   sp.srepr(list(unknowns))), daemon=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # fork in a threaded kernel
         proc.start()
@@ -730,7 +1132,11 @@ def _exact_solutions(expr, vars_, timeout: float) -> list[dict] | None:
         parent.close()
     if result is None:
         return None
-    return sp.sympify(result)
+    try:
+        sols = sp.sympify(result)
+    except Exception:  # noqa: BLE001 - an answer we cannot read is no answer
+        return None
+    return [sol for sol in sols if isinstance(sol, dict)] if isinstance(sols, list) else None
 
 
 def _newton_search(expr, vars_, lo: np.ndarray, hi: np.ndarray, n_starts: int,
@@ -763,6 +1169,28 @@ def _newton_search(expr, vars_, lo: np.ndarray, hi: np.ndarray, n_starts: int,
     keep = ok & inside
     order = np.argsort(gnorm[keep], kind="stable")  # best converged first
     return x[:, keep].T[order]
+
+
+def _nearly_critical(expr, vars_, pts: np.ndarray, grad_tol: float) -> np.ndarray:
+    """Newton end points whose gradient is within 100× the report tolerance of zero.
+
+    Points where Newton stalled (a singular Hessian far from any critical point, as on the
+    cone sqrt(x² + y²)) are dropped here, before the costly exact snapping and analysis.
+    """
+    if len(pts) == 0:
+        return pts
+    value_fn, grad_fn, hess_fn = _compiled(expr, vars_)
+    x = pts.T
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fv = np.abs(value_fn(x))
+        g = np.linalg.norm(grad_fn(x), axis=0)
+        H = np.moveaxis(hess_fn(x), -1, 0)
+        hn = np.where(np.all(np.isfinite(H), axis=(1, 2)),
+                      np.linalg.norm(np.nan_to_num(H), ord=2, axis=(1, 2)), np.inf)
+        scale = np.maximum(1.0, np.maximum(fv, hn * np.linalg.norm(x, axis=0)))
+        keep = np.isfinite(g) & (g <= 100 * grad_tol * scale)
+    return pts[keep]
 
 
 def _dedup(points: np.ndarray, tol: float) -> list[np.ndarray]:
@@ -823,24 +1251,33 @@ def critical_points(f: Any, variables: Sequence[sp.Symbol],
         found.append(rep.point)
         reports.append(rep)
 
-    sols = _exact_solutions(expr, vars_, timeout)
-    for sol in sols or []:
-        if len(sol) < len(vars_):
-            fam = _make_family(expr, vars_, sol, b, grad_tol, eig_tol)
+    sols = [sol for sol in (_exact_solutions(expr, vars_, timeout) or [])
+            if isinstance(sol, dict) and set(sol) <= set(vars_)]
+    if _kink_args(expr):
+        sols += [sol for sol in _kink_solutions(expr, vars_, timeout) if sol not in sols]
+    family_sols = [sol for sol in sols if len(sol) < len(vars_)]
+    for group, implicit in _group_branches(expr, vars_, family_sols):
+        with contextlib.suppress(Exception):  # a family sympy cannot sample is left out
+            fam = _make_family(expr, vars_, group, b, grad_tol, eig_tol, implicit=implicit)
             if fam is not None:
                 families.append(fam)
+    for sol in sols:
+        if len(sol) < len(vars_):
             continue
-        coords = [sol[v] for v in vars_]
-        if all(c.is_real and sp.count_ops(c) <= 25 and not c.has(sp.I) for c in coords):
-            num = np.array([float(c) for c in coords])
-            if np.all((num >= lo) & (num <= hi)):
-                add_report(analyze_point(expr, vars_, coords, grad_tol=grad_tol, eig_tol=eig_tol))
-        # messy or complex exact solutions are left to the numeric search below
-    for p in _dedup(_newton_search(expr, vars_, lo, hi, n_starts), tol):
+        with contextlib.suppress(Exception):  # messy, complex or undefined: numeric search
+            coords = [sol[v] for v in vars_]
+            if all(c.is_real and sp.count_ops(c) <= 25 and not c.has(sp.I) for c in coords):
+                num = np.array([float(c) for c in coords])
+                if np.all((num >= lo) & (num <= hi)):
+                    add_report(analyze_point(expr, vars_, coords, grad_tol=grad_tol,
+                                             eig_tol=eig_tol))
+    for p in _dedup(_nearly_critical(expr, vars_, _newton_search(expr, vars_, lo, hi, n_starts),
+                                     grad_tol), tol):
         p = np.where(np.abs(p) < 1e-14 * max(1.0, float(np.max(np.abs(b)))), 0.0, p)
         if any(fam.contains(p) for fam in families):
             continue
         snapped = _snap_rational(expr, vars_, p)
         point = snapped if snapped is not None else p
-        add_report(analyze_point(expr, vars_, point, grad_tol=grad_tol, eig_tol=eig_tol))
+        with contextlib.suppress(ValueError):  # e.g. f undefined at the converged point
+            add_report(analyze_point(expr, vars_, point, grad_tol=grad_tol, eig_tol=eig_tol))
     return sorted(reports, key=_sort_key) + sorted(families, key=_sort_key)

@@ -143,6 +143,21 @@ def test_kinks_are_flagged_and_analysed_away_from_them() -> None:
     assert rep.kind == "not critical" and np.allclose(rep.gradient, [1.0, 0.6])
 
 
+def test_pick_on_a_kink_says_no_hessian_and_resolves_by_sign() -> None:
+    ex = SurfaceExplorer("abs(x) + y^2")
+    ex.figure()
+    [origin] = ex.state.critical  # found on the kink, not by ∇L = 0
+    assert origin.kind == "undetermined" and origin.resolved_kind == "local minimum"
+    rep = ex.pick((0.0, 0.0))
+    assert rep.kind == "undetermined" and not rep.smooth and ex.state.snapped
+    html = ex.panel_html()
+    assert "do not exist" in html and "local minimum" in html and "kink" in html
+    rep = ex.pick((0.0, 0.7))  # on the kink, not an extremum
+    assert rep.kind == rep.resolved_kind == "undetermined"
+    assert "neither a minimum nor a maximum" in ex.panel_html()
+    ex.png()  # draws without eigen-axes or arrows, never raises
+
+
 def test_headless_click_through_the_canvas_changes_the_panel() -> None:
     ex = SurfaceExplorer("lecture", point=(1.2, -0.8))
     ex.figure()

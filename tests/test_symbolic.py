@@ -322,19 +322,205 @@ def test_three_variables():
     assert rep.kind == "saddle point" and rep.inertia == (1, 0, 2)
 
 
-def test_circle_of_minima_is_a_family_with_exact_zero_eigenvalues():
+def test_circle_of_minima_is_one_family_with_its_implicit_equation():
     f = (x**2 + y**2 - 1) ** 2
     items = critical_points(f, (x, y), [(-2, 2), (-2, 2)])
     assert items[0].kind == "local maximum" and np.array_equal(items[0].point, [0, 0])
-    families = items[1:]
-    assert families and all(isinstance(fam, CriticalFamily) for fam in families)
-    for fam in families:
-        assert fam.resolved_kind == "local minimum"
-        for s in fam.samples:
-            assert s.eigenvalues[0] == 0.0 and s.eigenvalues[1] == pytest.approx(8)
-            assert np.hypot(*s.point) == pytest.approx(1)
+    assert len(items) == 2
+    fam = items[1]
+    assert isinstance(fam, CriticalFamily)
+    assert fam.equation == sp.Eq(x**2 + y**2, 1)  # one circle, not two half-circles
+    assert "x^2 + y^2 = 1" in str(fam)
+    assert len(fam.branches) == 2
+    assert fam.kind == "degenerate" and fam.resolved_kind == "local minimum"
+    ys = [s.point[1] for s in fam.samples]
+    assert min(ys) < 0 < max(ys)  # samples from both halves, no duplicates
+    assert len({tuple(s.point) for s in fam.samples}) == len(fam.samples)
+    for s in fam.samples:
+        assert s.eigenvalues[0] == 0.0 and s.eigenvalues[1] == pytest.approx(8)
+        assert np.hypot(*s.point) == pytest.approx(1)
+    assert fam.contains(np.array([0.6, 0.8])) and fam.contains(np.array([0.6, -0.8]))
+    assert not fam.contains(np.array([0.6, 0.7]))
+    curve = fam.curve([(-2, 2), (-2, 2)], n=101)
+    ok = ~np.isnan(curve[:, 0])
+    assert np.allclose(np.hypot(curve[ok, 0], curve[ok, 1]), 1)
+    # the half-circles meet: the curve reaches (±1, 0) instead of stopping short of it
+    assert np.min(np.abs(curve[ok, 1])) < 1e-6 and np.max(np.abs(curve[ok, 0])) > 1 - 1e-9
 
 
 def test_exact_irrational_point_on_the_valley():
     rep = analyze_point(LECTURE, (w1, w2), (sp.sqrt(2), 1 / sp.sqrt(2)))
     assert rep.exact and (rep.kind, rep.resolved_kind) == ("degenerate", "local minimum")
+
+
+# ------------------------------------------------- non-smooth and non-polynomial input
+xr, yr = sp.symbols("x y", real=True)  # what helpers.parsing.parse_loss produces
+NAN = float("nan")
+
+
+def _kink_examples():
+    from helpers.parsing import parse_loss
+
+    return {t: parse_loss(t, ("x", "y")) for t in
+            ("abs(x) + y^2", "abs(x*y)", "sqrt(x^2 + y^2)", "abs(x) - abs(y)", "abs(x) + y")}
+
+
+@pytest.mark.parametrize("sym", ["real", "plain"])
+@pytest.mark.parametrize("point", [(0, 0), (0.0, 0.0), (0.0, 1e-12 * 0)])
+def test_abs_at_its_kink_is_reported_not_crashed(sym, point):
+    X, Y = (xr, yr) if sym == "real" else (x, y)
+    rep = analyze_point(sp.Abs(X) + Y**2, (X, Y), point)
+    assert rep.kind == "undetermined" and not rep.smooth
+    assert rep.resolved_kind == "local minimum"  # f − f(p) = |x| + y² ≥ 0: no H needed
+    assert np.all(np.isnan(rep.gradient)) and np.all(np.isnan(rep.hessian))
+    assert np.isnan(rep.grad_norm) and rep.value == 0.0
+    assert "not twice differentiable" in rep.reason and "abs(x)" in rep.reason
+    assert "not smooth here" in str(rep)
+
+
+@pytest.mark.parametrize("sym", ["real", "plain"])
+def test_abs_away_from_its_kink_is_the_usual_analysis(sym):
+    X, Y = (xr, yr) if sym == "real" else (x, y)
+    f = sp.Abs(X) + Y**2
+    rep = analyze_point(f, (X, Y), (0.5, 0.3))
+    assert rep.kind == "not critical" and rep.smooth
+    assert np.allclose(rep.gradient, [1.0, 0.6]) and np.allclose(rep.hessian, [[0, 0], [0, 2]])
+    rep = analyze_point(f, (X, Y), (-sp.Rational(1, 2), 0))
+    assert rep.exact and rep.kind == "not critical" and np.allclose(rep.gradient, [-1, 0])
+    # a float 1e-12 from the kink is on it (same tolerance as the gradient); 1e-3 is not
+    assert analyze_point(f, (X, Y), (1e-12, 0.0)).kind == "undetermined"
+    assert analyze_point(f, (X, Y), (1e-3, 0.0)).kind == "not critical"
+
+
+def test_kink_that_is_not_an_extremum_says_so():
+    rep = analyze_point(sp.Abs(xr) + yr**2, (xr, yr), (0, 1))
+    assert (rep.kind, rep.resolved_kind) == ("undetermined", "undetermined")
+    assert "neither a minimum nor a maximum" in rep.reason
+    rep = analyze_point(sp.Abs(xr) - sp.Abs(yr), (xr, yr), (0.0, 0.0))
+    assert (rep.kind, rep.resolved_kind) == ("undetermined", "undetermined")
+    assert "neither a minimum nor a maximum" in rep.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "point", "kind", "resolved"),
+    [
+        ("abs(x*y)", (0, 0), "undetermined", "local minimum"),
+        ("abs(x*y)", (1.0, 0.0), "undetermined", "local minimum"),  # on the kink y = 0
+        ("abs(x*y)", (0.5, 0.5), "not critical", "not critical"),
+        ("sqrt(x^2 + y^2)", (0, 0), "undetermined", "local minimum"),  # the cone's tip
+        ("sqrt(x^2 + y^2)", (0.0, 0.0), "undetermined", "local minimum"),
+        ("sqrt(x^2 + y^2)", (3, 4), "not critical", "not critical"),
+        ("abs(x) + y", (0, 0), "undetermined", "undetermined"),
+    ],
+)
+def test_kinks_and_cones(text, point, kind, resolved):
+    f = _kink_examples()[text]
+    vars_ = sorted(f.free_symbols, key=str)
+    rep = analyze_point(f, vars_, point)
+    assert (rep.kind, rep.resolved_kind) == (kind, resolved)
+    if text.startswith("sqrt") and kind == "not critical":
+        assert np.allclose(rep.gradient, [0.6, 0.8])
+
+
+def test_piecewise_and_max_are_kinks_too():
+    pw = sp.Piecewise((xr, xr >= 0), (-xr, True)) + yr**2  # |x| written by hand
+    rep = analyze_point(pw, (xr, yr), (0, 0))
+    assert rep.kind == "undetermined" and rep.resolved_kind in {"local minimum", "undetermined"}
+    assert analyze_point(pw, (xr, yr), (0.5, 0.0)).kind == "not critical"
+    # a degenerate point of a piecewise function away from its kink: x³ + y² at 0 (kink x = 1)
+    pw3 = sp.Piecewise((xr**4, xr >= 1), (xr**3, True)) + yr**2
+    rep = analyze_point(pw3, (xr, yr), (0, 0))
+    assert rep.kind == "degenerate" and rep.resolved_kind in {"saddle point", "undetermined"}
+    rep = analyze_point(sp.Max(xr, -xr) + yr**2, (xr, yr), (0.0, 0.0))
+    assert rep.kind == "undetermined" and rep.resolved_kind in {"local minimum", "undetermined"}
+
+
+@pytest.mark.parametrize(
+    ("f", "point", "kind", "resolved"),
+    [
+        (1 - sp.cos(x) * sp.cos(y), (0, 0), "local minimum", "local minimum"),
+        (1 - sp.cos(x) * sp.cos(y), (sp.pi / 2, sp.pi / 2), "saddle point", "saddle point"),
+        (1 - sp.cos(x) * sp.cos(y), (np.pi, 0.0), "local maximum", "local maximum"),
+        ((1 - sp.cos(x)) ** 2 + y**2, (0, 0), "degenerate", "local minimum"),  # ~ x⁴/4
+        (sp.sin(x) ** 3 + y**2, (0, 0), "degenerate", "saddle point"),  # ~ x³
+        (sp.exp(x**3) - 1 + y**2, (0, 0), "degenerate", "saddle point"),
+        (sp.sin(x) ** 2 * sp.sin(y) ** 2, (0, 0), "degenerate", "local minimum"),
+        (sp.log(1 + x**4) - y**4, (0, 0), "degenerate", "saddle point"),
+    ],
+)
+def test_transcendental_surfaces_incl_degenerate_points(f, point, kind, resolved):
+    rep = analyze_point(f, (x, y), point)
+    assert (rep.kind, rep.resolved_kind) == (kind, resolved)
+
+
+def test_non_polynomial_degenerate_points_never_raise_and_never_mislabel():
+    # cos(x) + x²/2 = 1 + x⁴/24 − …: a minimum the tools may or may not prove
+    rep = analyze_point(sp.cos(x) + x**2 / 2 + y**2, (x, y), (0, 0))
+    assert rep.kind == "degenerate" and rep.resolved_kind in {"local minimum", "undetermined"}
+    rep = analyze_point(sp.cos(x) + x**2 / 2 + y**2, (x, y), (0.0, 0.0))
+    assert rep.kind == "degenerate" and rep.resolved_kind in {"local minimum", "undetermined"}
+    # |x|³ is C² (H exists) but its kink is flagged conservatively: never a wrong label
+    rep = analyze_point(sp.Abs(xr) ** 3 - yr**2, (xr, yr), (0, 0))
+    assert rep.resolved_kind in {"saddle point", "undetermined"}
+
+
+def test_leading_term_falls_back_instead_of_raising():
+    from helpers.symbolic import _leading_term
+
+    t = sp.Symbol("t", real=True)
+    s = sp.Symbol("s", positive=True)
+    assert _leading_term(t**3 - t**4, t) == (3, 1)
+    assert _leading_term(sp.Abs(t) ** 3, t) is None  # not a power series in t
+    assert _leading_term(sp.sqrt(t**2 + t**4), t) is None
+    assert _leading_term(sp.sqrt(2 * s**2), s, one_sided=True) == (1, 1)
+    assert _leading_term(-s ** sp.Rational(3, 2), s, one_sided=True) == (sp.Rational(3, 2), -1)
+    assert _leading_term(sp.Piecewise((t, t > 0), (t**2, True)), t) is None
+    assert _leading_term(1 / t, t) is None
+
+
+def test_undefined_value_is_a_readable_error():
+    with pytest.raises(ValueError, match="not defined"):
+        analyze_point(sp.log(xr) + yr**2, (xr, yr), (-1.0, 0.5))
+    with pytest.raises(ValueError, match="not defined"):
+        analyze_point(sp.log(xr) + yr**2, (xr, yr), (0, 0))
+    with pytest.raises(ValueError, match="not defined"):
+        analyze_point(1 / xr + yr, (xr, yr), (0, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("abs(x) + y^2", [("undetermined", "local minimum", (0, 0))]),
+        ("sqrt(x^2 + y^2)", [("undetermined", "local minimum", (0, 0))]),
+        ("abs(x) - abs(y)", None),  # anything, but no exception
+        ("abs(x) + y", None),
+    ],
+)
+def test_critical_points_of_non_smooth_functions(text, expected):
+    f = _kink_examples()[text]
+    vars_ = sorted(f.free_symbols, key=str)
+    start = time.perf_counter()
+    items = critical_points(f, vars_, [(-2, 2), (-2, 2)])
+    assert time.perf_counter() - start < 30
+    if expected is not None:
+        got = [(it.kind, it.resolved_kind, tuple(it.point)) for it in items]
+        assert got == expected
+
+
+def test_critical_points_of_abs_xy_are_the_two_axes():
+    f = _kink_examples()["abs(x*y)"]
+    items = critical_points(f, (xr, yr), [(-2, 2), (-2, 2)])
+    assert all(isinstance(it, CriticalFamily) for it in items)
+    assert {str(it.equation) for it in items} == {"Eq(x, 0)", "Eq(y, 0)"}
+    for fam in items:
+        assert fam.kind == "undetermined" and fam.resolved_kind == "local minimum"
+        assert "not twice differentiable" in fam.reason
+        assert fam.curve([(-2, 2), (-2, 2)], n=11).shape == (11, 2)
+
+
+def test_critical_points_of_transcendental_function_with_sympy():
+    items = critical_points(1 - sp.cos(x) * sp.cos(y), (x, y), [(-2, 2), (-2, 2)])
+    kinds = sorted((it.kind, tuple(np.round(it.point, 6))) for it in items)
+    h = round(np.pi / 2, 6)
+    assert kinds == [("local minimum", (0.0, 0.0))] + [
+        ("saddle point", (a, b)) for a in (-h, h) for b in (-h, h)]
