@@ -52,6 +52,14 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         pytest.fail(str(exc))
 
 
+@pytest.fixture(autouse=True)
+def _stop_kernels(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests that use the lab server start kernels; stop them all after each such test."""
+    yield
+    if "lab_server" in request.fixturenames:
+        request.getfixturevalue("lab_server").shutdown_kernels()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium, headless, for the whole session."""

@@ -98,6 +98,16 @@ class LabServer:
         self.proc = proc
         self.log = log
 
+    def shutdown_kernels(self) -> None:
+        """Stop every kernel the server runs (after a test: they would pile up otherwise)."""
+        with urllib.request.urlopen(f"{self.url}/api/kernels", timeout=10) as response:
+            kernels = json.load(response)
+        for kernel in kernels:
+            request = urllib.request.Request(f"{self.url}/api/kernels/{kernel['id']}",
+                                             method="DELETE")  # fmt: skip
+            with urllib.request.urlopen(request, timeout=30):
+                pass
+
     def notebook_url(self, relpath: str) -> str:
         """URL that opens `relpath` (relative to the repo) alone in a fresh workspace."""
         return f"{self.url}/lab/workspaces/t{uuid.uuid4().hex[:12]}/tree/{relpath}?reset"
