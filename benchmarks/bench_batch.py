@@ -7,8 +7,13 @@ one update (gradient on the batch + SGD step) and report
     median and p95 seconds per update, seconds per epoch = median × ceil(n / B),
     and the ratio of both to batch size 1 measured in the same run.
 
-Usage:  .venv/bin/python benchmarks/bench_batch.py [--n 10000] [--repeat 15]
+Usage:  .venv/bin/python benchmarks/bench_batch.py [--n 10000] [--repeat 15] [--blas-threads 1]
 Timings depend on the machine and its load; nothing here is asserted anywhere.
+
+``--blas-threads N`` re-runs the script with OPENBLAS_NUM_THREADS=N (and the OMP/MKL
+equivalents). On a small machine that other jobs keep busy, the default multi-threaded BLAS can
+be many times slower at mid-sized batches (its threads wait for each other), so the numbers
+quoted in notebook 06 were measured with ``--blas-threads 1``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 
 import numpy as np
 
@@ -28,7 +34,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000, help="examples per epoch")
     parser.add_argument("--repeat", type=int, default=15, help="timed rounds per batch size")
     parser.add_argument("--hidden", type=int, default=100)
+    parser.add_argument("--blas-threads", type=int, default=0,
+                        help="BLAS threads (0: the library default)")
     args = parser.parse_args()
+    if args.blas_threads > 0 and os.environ.get("OPENBLAS_NUM_THREADS") != str(args.blas_threads):
+        # the BLAS reads its thread count when numpy is imported: start again with it set
+        n = str(args.blas_threads)
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": n, "OMP_NUM_THREADS": n, "MKL_NUM_THREADS": n}
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
 
     rng = np.random.default_rng(0)
     net = MLP(784, args.hidden, 10)
@@ -38,7 +51,8 @@ def main() -> None:
     sizes = [b for b in (1, 10, 100, 1000, 10_000, 60_000) if b <= args.n]
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, numpy {np.__version__}, "
-          f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
+          f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'default')}")
     print(f"network 784 -> {args.hidden} (tanh) -> 10, P = {net.n_params}, n = {args.n}, "
           f"{args.repeat} rounds per batch size\n")
     print(f"{'batch':>6} {'updates/ep':>10} {'MFLOP/upd':>10} {'median/upd':>11} "

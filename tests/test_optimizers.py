@@ -215,3 +215,43 @@ def test_loss_and_grad_needs_two_variables():
     x = sp.Symbol("x")
     with pytest.raises(ValueError):
         opt.loss_and_grad(Surface("1d", "x^2", x**2, (x,), ((-1.0, 1.0),), ""))
+
+
+@pytest.mark.parametrize("cls", [opt.Adagrad, opt.RMSProp, opt.Adam])
+def test_adaptive_on_a_constant_gradient_moves_lr_per_step(cls):
+    """Closed form on a linear loss L = c·theta: sigma = |c| (Adam: m_hat = c, v_hat = c^2) always,
+    so every step is exactly -lr * sign(c) and theta_t = theta_0 - t lr sign(c)."""
+    c = np.array([0.003, -4.0, 250.0])
+    path = opt.run(cls(0.05, eps=0.0), lambda theta: c, np.zeros(3), 25)
+    t = np.arange(26)[:, None]
+    np.testing.assert_allclose(path, -0.05 * t * np.sign(c), rtol=1e-12, atol=1e-15)
+
+
+def test_original_adagrad_on_a_constant_gradient_is_a_harmonic_like_sum():
+    """Adagrad with lr/sqrt(t+1) decay on L = c·theta: step t is lr/sqrt(t+1) * sign(c)."""
+    c = np.array([2.0, -0.01])
+    path = opt.run(opt.Adagrad(opt.inverse_sqrt_decay(0.3), eps=0.0), lambda th: c, np.zeros(2), 40)
+    expected = -0.3 * np.cumsum(1 / np.sqrt(np.arange(1, 41)))[:, None] * np.sign(c)
+    np.testing.assert_allclose(path[1:], expected, rtol=1e-12)
+
+
+def test_adagrad_sigma_is_the_rms_of_all_past_gradients():
+    """The lecture's sigma_t = sqrt(mean of g_0^2 ... g_t^2), for any gradient sequence."""
+    grads = np.random.default_rng(3).normal(size=(9, 2)) * [1.0, 100.0]
+    o = opt.Adagrad(0.1, eps=0.0)
+    for t, g in enumerate(grads):
+        o.step(np.zeros(2), g)
+        np.testing.assert_allclose(o.sigma, np.sqrt(np.mean(grads[: t + 1] ** 2, axis=0)),
+                                   rtol=1e-13)
+
+
+def test_rmsprop_sigma_is_the_unrolled_moving_average():
+    """sigma_t^2 = alpha^t g_0^2 + (1 - alpha) sum_{k=1..t} alpha^(t-k) g_k^2 (sigma_0 = |g_0|)."""
+    grads = np.random.default_rng(4).normal(size=(8, 3))
+    alpha = 0.7
+    o = opt.RMSProp(0.1, alpha=alpha, eps=0.0)
+    for t, g in enumerate(grads):
+        o.step(np.zeros(3), g)
+        expected = alpha**t * grads[0] ** 2 + (1 - alpha) * sum(
+            alpha ** (t - k) * grads[k] ** 2 for k in range(1, t + 1))
+        np.testing.assert_allclose(o.sigma**2, expected, rtol=1e-12)
