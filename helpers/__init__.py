@@ -46,6 +46,8 @@ _EXPORTS: dict[str, str] = {
     # exact Hessian engine for small networks and the minimum-ratio experiment (issue 5)
     "MLP": "network",
     "minimum_ratio_experiment": "experiment",
+    "lowest_eigenpair": "curvature",
+    "make_network_problem": "curvature",
     # escaping saddle points (notebook 04)
     "gradient_descent": "escape",
     "escape_times": "escape",
