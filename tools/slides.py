@@ -230,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for deck in decks:
         print(f"wrote {deck.relative_to(ROOT) if deck.is_relative_to(ROOT) else deck}")
-    print(f"open {args.out / 'index.html'} in a browser (works offline)")
+    index = args.out.resolve() / "index.html"
+    shown = index.relative_to(ROOT) if index.is_relative_to(ROOT) else index
+    print(f"open {shown} in a browser (works offline, also as a local file)")
     return 0
 
 
