@@ -16,6 +16,11 @@ Conventions (used by every function here):
 
   Defaults ``grad_tol = 1e-8`` and ``eig_tol = 1e-6``: a point known to ~1e-8 is critical,
   and round-off noise (e.g. λ = 1e-14 next to λ = 2) is "zero", never "positive".
+* Variables are real: abs(x) is differentiated as a real function (sign(x), 2·DiracDelta(x)).
+  Where f is not twice differentiable (a kink of abs/sign/Piecewise/Max/Min, the tip of
+  sqrt(u)), ``analyze_point`` never crashes: kind "undetermined", ``smooth=False``, NaN g and
+  H, and a resolved_kind from a sign proof of f − f(p) (see analyze_point). A point where f
+  itself is undefined (log(0), 1/0) raises a ValueError with a readable message.
 """
 
 from __future__ import annotations
@@ -1223,6 +1228,13 @@ def critical_points(f: Any, variables: Sequence[sp.Symbol],
        refined, snapped to a simple rational when that point is exactly critical, and merged;
        two points closer than ``dedup_tol``·max(1, box diameter) are the same point.
        Coordinates of isolated nondegenerate points are accurate to ~1e-12.
+    3. Non-smooth f (abs, sqrt(u), …): points ON a kink where f restricted to the kink is
+       stationary (Lagrange: ∇f_r = μ∇u, u = 0; solved like step 1) are candidates too; they
+       come back with kind "undetermined" (no Hessian there) and a resolved_kind from a sign
+       proof, e.g. the origin of |x| + y² or of sqrt(x² + y²), the axes of |x·y|. Other
+       kink points are not searched for.
+    Families whose explicit branches trace one factor of gcd(∂f/∂v) of a polynomial f come
+    back as ONE family with that implicit equation (x² + y² = 1, not y = ±sqrt(1 − x²)).
     Isolated points come first, sorted by kind then coordinates; then families.
     """
     expr, vars_ = _check_inputs(f, variables)
