@@ -37,6 +37,11 @@ def _env() -> dict[str, str]:
         JUPYTER_PLATFORM_DIRS="1",
         PYDEVD_DISABLE_FILE_VALIDATION="1",
         PIP_DISABLE_PIP_VERSION_CHECK="1",
+        # one BLAS thread: the same float results in `execute` and in the tests, and no
+        # oversubscription when two test workers share two cores
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
     )
     return env
 
