@@ -133,6 +133,9 @@ def _derivatives(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]) -> tuple[list, lis
     rv = [fwd.get(v, v) for v in vars_]
     grad = [sp.diff(e, v) for v in rv]
     hess = [[sp.diff(g, v) for v in rv] for g in grad]
+    if any(h.has(sp.Derivative) for row in hess for h in row):
+        raise ValueError("sympy cannot differentiate f (an unevaluated derivative remains, e.g. "
+                         "of floor or ceiling): its gradient and Hessian are not available")
     if back:
         grad = [g.xreplace(back) for g in grad]
         hess = [[h.xreplace(back) for h in row] for row in hess]

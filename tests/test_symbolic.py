@@ -8,6 +8,8 @@ import pytest
 import sympy as sp
 
 from helpers.symbolic import (
+    KINDS,
+    RESOLVED_KINDS,
     CriticalFamily,
     PointReport,
     analyze_point,
@@ -524,3 +526,34 @@ def test_critical_points_of_transcendental_function_with_sympy():
     h = round(np.pi / 2, 6)
     assert kinds == [("local minimum", (0.0, 0.0))] + [
         ("saddle point", (a, b)) for a in (-h, h) for b in (-h, h)]
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        sp.Heaviside(xr) * xr**2 + yr**2,
+        sp.sign(xr) * xr**3 + yr**2,
+        sp.floor(xr) + yr**2,  # sympy cannot differentiate: a ValueError, not a crash
+        sp.Max(xr, yr) ** 2,
+        sp.cbrt(xr) ** 2 + yr**2,
+        sp.sqrt(sp.Abs(xr)) + yr**2,
+        sp.exp(-1 / xr**2) + yr**2,
+        sp.log(xr**2 + yr**2),
+        xr * sp.Abs(xr) + yr,
+        sp.Piecewise((xr**2, xr > yr), (yr**2, True)),
+        sp.Abs(sp.sin(xr)) + sp.Abs(sp.sin(yr)),
+    ],
+    ids=str,
+)
+def test_hostile_functions_give_a_report_or_a_value_error(f):
+    for p in [(0, 0), (0.0, 0.0), (1, 0), (0.5, -0.5), (sp.pi, 0), (1e-9, 0.0)]:
+        try:
+            rep = analyze_point(f, (xr, yr), p)
+        except ValueError as exc:
+            assert str(exc)  # readable message
+        else:
+            assert rep.kind in KINDS and rep.resolved_kind in (*RESOLVED_KINDS, "not critical")
+    try:
+        critical_points(f, (xr, yr), [(-2, 2), (-2, 2)], timeout=1, n_starts=100)
+    except ValueError as exc:
+        assert "differentiate" in str(exc)
