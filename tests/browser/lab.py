@@ -325,6 +325,10 @@ def screenshot_notebook(page, path: Path, max_height: int = 16000) -> None:
     size = page.viewport_size
     height = min(max(notebook_scroller_height(page), size["height"]), max_height)
     page.set_viewport_size({"width": size["width"], "height": height})
+    page.evaluate("""() => {
+      const nb = window.jupyterapp.shell.currentWidget.content.node;
+      (nb.querySelector('.jp-WindowedPanel-outer') || nb).scrollTop = 0;
+    }""")
     page.wait_for_timeout(400)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
