@@ -10,6 +10,7 @@ are marked `browser` and skip with a reason when Chromium or Playwright is missi
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from .lab import (
 
 ARTIFACTS = ROOT / "tests" / "browser" / "artifacts"
 HERE = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # `tools` (the deck builder) is imported from the repo root
+    sys.path.insert(0, str(ROOT))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
