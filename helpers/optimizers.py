@@ -37,6 +37,13 @@ def _check_positive(value: float, name: str) -> float:
     return value
 
 
+def _check_eps(eps: float) -> float:
+    """The small constant added to sigma: a non-negative float."""
+    if eps < 0:
+        raise ValueError(f"eps must be >= 0, got {eps}")
+    return float(eps)
+
+
 def _check_fraction(value: float, name: str) -> float:
     """Return value as float, or raise ValueError unless 0 <= value < 1."""
     value = float(value)
@@ -173,9 +180,7 @@ class Adagrad(Optimizer):
     """
 
     def __init__(self, lr: LearningRate, eps: float = 1e-8) -> None:
-        if eps < 0:
-            raise ValueError(f"eps must be >= 0, got {eps}")
-        self.eps = float(eps)
+        self.eps = _check_eps(eps)
         super().__init__(lr)
 
     def reset(self) -> None:
@@ -201,9 +206,7 @@ class RMSProp(Optimizer):
 
     def __init__(self, lr: LearningRate, alpha: float = 0.9, eps: float = 1e-8) -> None:
         self.alpha = _check_fraction(alpha, "alpha")
-        if eps < 0:
-            raise ValueError(f"eps must be >= 0, got {eps}")
-        self.eps = float(eps)
+        self.eps = _check_eps(eps)
         super().__init__(lr)
 
     def reset(self) -> None:
@@ -235,9 +238,7 @@ class Adam(Optimizer):
     ) -> None:
         self.beta1 = _check_fraction(beta1, "beta1")
         self.beta2 = _check_fraction(beta2, "beta2")
-        if eps < 0:
-            raise ValueError(f"eps must be >= 0, got {eps}")
-        self.eps = float(eps)
+        self.eps = _check_eps(eps)
         super().__init__(lr)
 
     def reset(self) -> None:

@@ -495,6 +495,15 @@ def _fmt_mat(m: np.ndarray) -> str:
     return "[" + ", ".join(_fmt_vec(r) for r in m) + "]"
 
 
+def _verdict_text(kind: str, resolved_kind: str) -> str:
+    """One-line verdict: the kind, and what decided a degenerate or non-smooth point."""
+    if kind == "degenerate":
+        return f"degenerate → {resolved_kind}"
+    if kind == "undetermined":
+        return f"not smooth here (no second-order test) → {resolved_kind}"
+    return kind
+
+
 @dataclass(frozen=True, eq=False)
 class PointReport:
     """Everything the second-order test says about one point (see the module docstring)."""
@@ -523,11 +532,7 @@ class PointReport:
         return self.kind != "not critical"
 
     def _verdict(self) -> str:
-        if self.kind == "degenerate":
-            return f"degenerate → {self.resolved_kind}"
-        if self.kind == "undetermined":
-            return f"not smooth here (no second-order test) → {self.resolved_kind}"
-        return self.kind
+        return _verdict_text(self.kind, self.resolved_kind)
 
     def __str__(self) -> str:
         names = ", ".join(str(v) for v in self.variables) or "θ"
@@ -887,11 +892,7 @@ class CriticalFamily:
         return True
 
     def _verdict(self) -> str:
-        if self.kind == "degenerate":
-            return f"degenerate → {self.resolved_kind}"
-        if self.kind == "undetermined":
-            return f"not smooth here (no second-order test) → {self.resolved_kind}"
-        return self.kind
+        return _verdict_text(self.kind, self.resolved_kind)
 
     def __str__(self) -> str:
         eq = _eq_text(self.equation)
