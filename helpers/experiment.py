@@ -37,7 +37,9 @@ __all__ = [
     "L2",
     "CriticalPointRecord",
     "ExperimentResult",
+    "L2Path",
     "minimum_ratio_experiment",
+    "follow_l2",
     "count_eigenvalues",
     "classify_counts",
     "experiment_data",
@@ -328,6 +330,119 @@ def minimum_ratio_experiment(
                     lm_iters=lm_iters)
     return ExperimentResult(records, model, X, y, seed, grad_tol, zero_tol, theta_max, l2,
                             settings)
+
+
+# ---------------------------------------------------------------------- how much is the L2 term?
+@dataclass
+class L2Path:
+    """Certified critical points followed while the L2 weight shrinks (numerical continuation).
+
+    Arrays have one row per L2 value and one column per followed point; a point that fails
+    certification at some level is dropped from there on (``alive`` False, NaN / −1 entries).
+    """
+
+    l2_values: np.ndarray  # (K,), decreasing, the first one is the experiment's own l2
+    runs: np.ndarray  # (n,) run numbers of the followed points
+    thetas: np.ndarray  # (K, n, P)
+    alive: np.ndarray  # (K, n) bool: certified at this level (and at all earlier ones)
+    grad_norm: np.ndarray  # (K, n) ‖∇L‖ of the loss with that level's L2 weight
+    data_loss: np.ndarray  # (K, n) MSE part
+    penalty: np.ndarray  # (K, n) l2/2·‖θ‖²
+    n_negative: np.ndarray  # (K, n) int, −1 where not alive
+    n_zero: np.ndarray  # (K, n) int, −1 where not alive
+    min_abs_eigenvalue: np.ndarray  # (K, n) smallest |λ| (distance of the counts from a flip)
+
+    def kind_counts(self, k: int) -> dict[str, int]:
+        """Kinds of the points alive at level k (second-order test, same zero tolerance)."""
+        out: dict[str, int] = {}
+        P = self.thetas.shape[-1]
+        for neg, zero in zip(self.n_negative[k][self.alive[k]], self.n_zero[k][self.alive[k]],
+                             strict=True):
+            kind = classify_counts(P - neg - zero, int(neg), int(zero))
+            out[kind] = out.get(kind, 0) + 1
+        return out
+
+
+def follow_l2(
+    result: ExperimentResult,
+    l2_values: np.ndarray,
+    *,
+    newton_iters: int = 20,
+    lm_iters: int = 100,
+    max_jump: float = 0.5,
+) -> L2Path:
+    """Follow every certified point of ``result`` as the L2 weight goes through ``l2_values``.
+
+    At each new weight, Newton's method on ∇L = 0 starts from the point found at the previous
+    weight (Levenberg–Marquardt if Newton fails). A point stays on the path only if it is
+    certified again (‖g‖ ≤ grad_tol, ‖θ‖ ≤ theta_max) *and* moved at most ``max_jump`` from the
+    previous level, so that it is the same critical point continued, not a jump to another one.
+    Eigenvalues are counted with the experiment's zero tolerance.
+    """
+    l2_values = np.asarray(l2_values, dtype=float)
+    if l2_values.ndim != 1 or l2_values.size < 1 or np.any(l2_values < 0):
+        raise ValueError("l2_values must be a 1-D sequence of non-negative L2 weights.")
+    if l2_values[0] != result.l2 or np.any(np.diff(l2_values) >= 0):
+        raise ValueError(f"l2_values must start at the experiment's l2 = {result.l2} "
+                         "and decrease strictly.")
+    X, y = result.X, result.y
+    model = MLP(result.model.n_in, result.model.n_hidden, result.model.n_out, l2=result.l2)
+    cert = result.certified
+    runs = np.array([r.run for r in cert], dtype=int)
+    n, P, K = len(cert), model.n_params, len(l2_values)
+    theta = np.array([r.theta for r in cert]).reshape(n, P)
+    thetas = np.full((K, n, P), np.nan)
+    alive = np.zeros((K, n), dtype=bool)
+    gn = np.full((K, n), np.nan)
+    n_neg = np.full((K, n), -1)
+    n_zero = np.full((K, n), -1)
+    min_abs = np.full((K, n), np.nan)
+    ok = np.ones(n, dtype=bool)
+    for k, l2 in enumerate(l2_values):
+        model.l2 = float(l2)
+        prev = theta.copy()
+        if k > 0 and ok.any():
+            idx = np.flatnonzero(ok)
+            cur = theta[idx]
+            for _ in range(newton_iters):  # plain Newton: quadratic convergence near the point
+                g = model.gradient(cur, X, y)
+                todo = np.flatnonzero(np.linalg.norm(g, axis=1) > 1e-3 * result.grad_tol)
+                if todo.size == 0:
+                    break
+                H = model.hessian_batch(cur[todo], X, y)
+                with np.errstate(all="ignore"):
+                    try:
+                        step = np.linalg.solve(H, g[todo][..., None])[..., 0]
+                    except np.linalg.LinAlgError:  # a singular Hessian: leave it to LM below
+                        break
+                cur[todo] -= np.where(np.isfinite(step), step, 0.0)
+            g_norm = np.linalg.norm(model.gradient(cur, X, y), axis=1)
+            retry = ~(g_norm <= result.grad_tol)  # Newton failed: damped steps from the start
+            if retry.any():
+                cur[retry] = _levenberg_marquardt(model, theta[idx[retry]], X, y, lm_iters,
+                                                  result.grad_tol, None)
+            theta[idx] = cur
+        g_norm = np.linalg.norm(model.gradient(theta, X, y), axis=1)
+        jump = np.linalg.norm(theta - prev, axis=1)
+        ok &= (g_norm <= result.grad_tol) & (np.linalg.norm(theta, axis=1) <= result.theta_max)
+        ok &= jump <= max_jump
+        alive[k] = ok
+        gn[k] = g_norm
+        if ok.any():
+            eigs = np.linalg.eigvalsh(model.hessian_batch(theta[ok], X, y))
+            counts = np.array([count_eigenvalues(e, result.zero_tol) for e in eigs])
+            n_neg[k, ok], n_zero[k, ok] = counts[:, 1], counts[:, 2]
+            min_abs[k, ok] = np.abs(eigs).min(axis=1)
+        thetas[k, ok] = theta[ok]
+    sq = np.sum(thetas**2, axis=-1)
+    penalty = 0.5 * l2_values[:, None] * sq
+    model.l2 = 0.0
+    data_loss = np.full((K, n), np.nan)
+    for k in range(K):
+        if alive[k].any():
+            data_loss[k, alive[k]] = model.loss(thetas[k, alive[k]], X, y)
+    return L2Path(l2_values, runs, thetas, alive, gn, data_loss, np.where(alive, penalty, np.nan),
+                  n_neg, n_zero, min_abs)
 
 
 # ---------------------------------------------------------------------- random matrices (GOE)

@@ -166,3 +166,46 @@ def test_widget_progress_reaches_the_end_without_printing(capsys):
     assert bar.value == pytest.approx(1.0)
     assert "Levenberg" in label.value and "5/5" in label.value
     assert capsys.readouterr().out == ""
+
+
+def test_follow_l2_keeps_certified_points_certified(result):
+    from helpers.experiment import follow_l2
+    from helpers.network import MLP
+
+    levels = np.geomspace(result.l2, 1e-4, 8)
+    path = follow_l2(result, levels)
+    n = len(result.certified)
+    assert path.thetas.shape == (8, n, result.model.n_params)
+    assert path.alive[0].all()
+    assert np.array_equal(path.thetas[0], np.array([r.theta for r in result.certified]))
+    assert np.array_equal(path.n_negative[0], [r.n_negative for r in result.certified])
+    assert np.all(path.alive[1:] <= path.alive[:-1])  # once lost, never back
+    assert path.alive[-1].sum() >= n // 2
+    h = result.settings["n_hidden"]
+    for k, l2 in enumerate(levels):
+        fresh = MLP(1, h, 1, l2=l2)
+        for j in np.flatnonzero(path.alive[k]):
+            theta = path.thetas[k, j]
+            g = independent_gradient(theta, result.X, result.y, h, l2)
+            assert np.linalg.norm(g) <= result.grad_tol * 1.01 + 1e-12
+            eigs = np.linalg.eigvalsh(fresh.hessian(theta, result.X, result.y))
+            assert path.n_negative[k, j] == np.sum(eigs < -result.zero_tol)
+            assert path.n_zero[k, j] == np.sum(np.abs(eigs) <= result.zero_tol)
+            assert path.data_loss[k, j] == pytest.approx(
+                MLP(1, h, 1).loss(theta, result.X, result.y))
+            assert path.penalty[k, j] == pytest.approx(0.5 * l2 * theta @ theta)
+            if k:
+                assert np.linalg.norm(theta - path.thetas[k - 1, j]) <= 0.5
+        assert sum(path.kind_counts(k).values()) == path.alive[k].sum()
+    assert np.all(path.n_negative[~path.alive] == -1)
+
+
+def test_follow_l2_bad_input(result):
+    from helpers.experiment import follow_l2
+
+    with pytest.raises(ValueError, match="start at"):
+        follow_l2(result, [1e-3, 1e-4])
+    with pytest.raises(ValueError, match="start at"):
+        follow_l2(result, [result.l2, result.l2])
+    with pytest.raises(ValueError, match="non-negative"):
+        follow_l2(result, [result.l2, -1.0])
