@@ -22,6 +22,9 @@ ORDER_LABELS: dict[int, str] = {
     1: "order 1: + (θ−θ′)ᵀg",
     2: "order 2: + ½(θ−θ′)ᵀH(θ−θ′)",
 }
+# the lecture's colours: g (order 1) in green, the H term (order 2) in red (Okabe–Ito shades)
+ORDER_COLORS: dict[int, str] = {0: "#0072B2", 1: "#009E73", 2: "#D55E00"}
+ORDER_STYLES: dict[int, str] = {0: ":", 1: "--", 2: "-"}
 
 # ----------------------------------------------------------------------------- numeric basics
 
@@ -223,6 +226,18 @@ def tolerant_inertia(eigvals: Any, eig_tol: float | None = None) -> tuple[int, i
     return int(np.sum((lam < 0) & ~zero)), int(np.sum(zero)), int(np.sum((lam > 0) & ~zero))
 
 
+def eigen_color(eigval: float, eigvals: Any, eig_tol: float | None = None) -> str:
+    """Colour of an eigen-direction: green λ > 0, orange λ < 0, grey when λ counts as zero."""
+    from helpers.style import NEGATIVE_COLOR, POSITIVE_COLOR
+    from helpers.symbolic import EIG_TOL
+
+    tol = EIG_TOL if eig_tol is None else float(eig_tol)
+    scale = max(1.0, float(np.max(np.abs(np.asarray(eigvals, dtype=float)))))
+    if abs(float(eigval)) <= tol * scale:
+        return "grey"
+    return POSITIVE_COLOR if eigval > 0 else NEGATIVE_COLOR
+
+
 # ----------------------------------------------------------------------------- numeric g and H
 
 
@@ -349,6 +364,7 @@ class TaylorExplorer:
     def draw(self, fig: Any = None) -> Any:
         """Three panels: the loss along the line; contours of the loss vs order 1 and order 2."""
         import matplotlib.pyplot as plt
+        from matplotlib import patheffects
 
         from helpers.style import LOSS_CMAP
 
@@ -357,8 +373,9 @@ class TaylorExplorer:
         ax_line, *maps = fig.subplots(1, 3)
         prof = self.line()
         ax_line.plot(prof["t"], prof["true"], color="black", lw=3, label="true loss L")
-        for k, ls in zip(ORDERS, (":", "--", "-"), strict=True):
-            ax_line.plot(prof["t"], prof[k], ls=ls, label=ORDER_LABELS[k])
+        for k in ORDERS:
+            ax_line.plot(prof["t"], prof[k], ls=ORDER_STYLES[k], color=ORDER_COLORS[k], lw=2,
+                         label=ORDER_LABELS[k])
         lo, hi = float(np.min(prof["true"])), float(np.max(prof["true"]))
         pad = 0.25 * (hi - lo) + 0.1
         ax_line.set_ylim(lo - pad, hi + pad)
@@ -366,7 +383,7 @@ class TaylorExplorer:
         ax_line.set_xlabel("t  (θ = θ′ + t·u)")
         ax_line.set_ylabel("loss")
         ax_line.set_title(f"along the black line (u at {self.angle_deg:.0f}°)")
-        ax_line.legend(fontsize=8, loc="upper center")
+        ax_line.legend(fontsize=9, loc="upper center")
         g = self.grids()
         levels = _levels(g["true"])
         p, u = self.theta0, self.direction
@@ -374,8 +391,9 @@ class TaylorExplorer:
         for ax, k in zip(maps, (1, 2), strict=True):
             ax.contourf(g["X"], g["Y"], g["true"], levels=levels, cmap=LOSS_CMAP, extend="both")
             ax.contour(g["X"], g["Y"], g["true"], levels=levels, colors="white", linewidths=0.6)
-            ax.contour(g["X"], g["Y"], g[k], levels=levels, colors="#D55E00", linewidths=1.3,
-                       linestyles="--")
+            model = ax.contour(g["X"], g["Y"], g[k], levels=levels, colors=ORDER_COLORS[k],
+                               linewidths=1.6, linestyles="--")
+            model.set_path_effects([patheffects.withStroke(linewidth=2.8, foreground="black")])
             ax.plot(*np.array([p - self.span * u, p + self.span * u]).T, color="black", lw=2)
             ax.scatter(*p, s=70, color="white", edgecolor="black", zorder=5)
             ax.set_xlabel(names[0])
@@ -384,7 +402,7 @@ class TaylorExplorer:
             ax.set_ylim(self.bounds[1])
             ax.set_aspect("equal", adjustable="box")
             ax.grid(False)
-            ax.set_title(f"loss (white) vs order-{k} model (dashed)")
+            ax.set_title(f"loss (white) vs order-{k} model (dashed)", color=ORDER_COLORS[k])
         coords = ", ".join(f"{c + 0.0:.2f}" for c in p)
         fig.suptitle(f"θ′ = ({coords}),  L(θ′) = {self.value:.3f},  ‖g‖ = "
                      f"{np.linalg.norm(self.grad):.3f}")
@@ -455,7 +473,7 @@ class PointInspector:
         """True loss and the quadratic model side by side, eigenvectors drawn; (fig, report)."""
         import matplotlib.pyplot as plt
 
-        from helpers.style import KIND_COLORS, LOSS_CMAP, NEGATIVE_COLOR, POSITIVE_COLOR
+        from helpers.style import KIND_COLORS, LOSS_CMAP
 
         report = self.inspect(point)
         if fig is None:
@@ -470,7 +488,7 @@ class PointInspector:
             ax.contourf(g["X"], g["Y"], g[key], levels=levels, cmap=LOSS_CMAP, extend="both")
             ax.contour(g["X"], g["Y"], g[key], levels=levels, colors="white", linewidths=0.4)
             for lam, vec in zip(report.eigenvalues, report.eigenvectors.T, strict=True):
-                color = POSITIVE_COLOR if lam > 0 else NEGATIVE_COLOR if lam < 0 else "grey"
+                color = eigen_color(lam, report.eigenvalues, report.eig_tol)
                 seg = np.array([report.point - span * vec, report.point + span * vec])
                 ax.plot(*seg.T, color=color, lw=3, solid_capstyle="round")
             kind = report.kind
@@ -484,7 +502,7 @@ class PointInspector:
             ax.set_title(title)
         verdict = report.kind if report.kind != "degenerate" else (
             f"degenerate → {report.resolved_kind}")
-        fig.suptitle(f"{verdict}   (eigenvector lines: green λ > 0, orange λ < 0)")
+        fig.suptitle(f"{verdict}   (eigenvector lines: green λ > 0, orange λ < 0, grey λ = 0)")
         return fig, report
 
     def widget(self, start: Sequence[float] = (0.0, 0.0), step: float = 0.05) -> Any:

@@ -231,3 +231,33 @@ def test_point_inspector_reports_and_draws(agg):
     fig, rep = pi.draw((0.5, 1.5))
     assert rep.kind == "not critical" and len(fig.axes) == 2
     assert len(pi.widget().children) == 2
+
+
+def test_eigen_color_uses_the_tolerance_rule():
+    from helpers.style import NEGATIVE_COLOR, POSITIVE_COLOR
+
+    # rounding noise on the valley counts as zero, whatever its sign
+    assert T.eigen_color(2.8e-17, [2.8e-17, 22.4]) == "grey"
+    assert T.eigen_color(-1.1e-16, [-1.1e-16, 5.06]) == "grey"
+    assert T.eigen_color(22.4, [2.8e-17, 22.4]) == POSITIVE_COLOR
+    assert T.eigen_color(-2.0, [-2.0, 2.0]) == NEGATIVE_COLOR
+    # the rule is |λ| ≤ eig_tol·max(1, max|λ|): relative to the largest eigenvalue
+    assert T.eigen_color(1e-3, [1e-3, 1e4]) == "grey"
+    assert T.eigen_color(1e-3, [1e-3, 1e4], eig_tol=1e-9) == POSITIVE_COLOR
+
+
+def test_inspector_draws_the_valley_direction_grey_at_a_float_point(agg):
+    pi = T.PointInspector(LECTURE, (w1, w2), ((-2, 2), (-2, 2)))
+    fig, rep = pi.draw((0.3, 1 / 0.3))  # float point: the zero eigenvalue is rounding noise
+    assert rep.kind == "degenerate"
+    colours = [line.get_color() for line in fig.axes[0].get_lines()]
+    assert colours.count("grey") == 1 and "grey λ = 0" in fig._suptitle.get_text()
+
+
+def test_explorer_uses_the_lecture_colours(agg):
+    ex = T.TaylorExplorer(LECTURE, (w1, w2), ((-2, 2), (-2, 2)))
+    fig = ex.draw()
+    lines = fig.axes[0].get_lines()
+    by_label = {line.get_label(): line.get_color() for line in lines}
+    assert by_label[T.ORDER_LABELS[1]] == T.ORDER_COLORS[1] == "#009E73"  # g: green
+    assert by_label[T.ORDER_LABELS[2]] == T.ORDER_COLORS[2] == "#D55E00"  # H term: red
