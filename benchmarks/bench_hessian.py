@@ -4,8 +4,12 @@ Prints figures and ratios measured in this one run; asserts nothing. Run from th
 
     .venv/bin/python benchmarks/bench_hessian.py            # our figures
     .venv/bin/python benchmarks/bench_hessian.py --quick    # skip P = 1e5
+    .venv/bin/python benchmarks/bench_hessian.py --blas-threads 1   # single-threaded BLAS
     # with the comparison to JAX (optional extra, never a course dependency):
     pip install -e .[bench] && python benchmarks/bench_hessian.py
+
+On a loaded 2-core machine, multi-threaded OpenBLAS can make the small matrix products of one
+HVP several times slower (threads wait for a busy core); ``--blas-threads 1`` avoids that.
 
 Timings are medians over repeats (p95 in brackets). On a shared or loaded machine they are
 inflated; the ratios are measured in the same run, so they are the fairer figure.
@@ -14,7 +18,10 @@ inflated; the ratios are measured in the same run, so they are the fairer figure
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import resource
+import sys
 import time
 
 import numpy as np
@@ -109,6 +116,18 @@ def bench_batch(repeats: int) -> None:
     print(f"speed-up on Hessians only (median): {theirs[0] / hess[0]:.1f}×")
 
 
+def bench_hvp(repeats: int) -> None:
+    print("\n== One HVP against one gradient (make_network_problem, P = 10 001, 256 samples)")
+    model, theta, X, y = make_network_problem(10_000, seed=0)
+    v = np.random.default_rng(1).standard_normal(model.n_params)
+    grad = timeit(lambda: model._pass(theta, X, y), repeats)  # forward + backward, no cache
+    hvp = network_hvp(model, theta, X, y)
+    hv = timeit(lambda: hvp(v), repeats)
+    print(f"gradient (forward + backward)  {ms(grad)}")
+    print(f"HVP (pass cached)              {ms(hv)}")
+    print(f"HVP / gradient (median): {hv[0] / grad[0]:.2f}")
+
+
 def bench_lanczos(sizes: list[int]) -> None:
     print("\n== Most negative eigenpair via HVP + Lanczos (eigsh; ncv 100, 160 above P = 20 000)")
     print("   network 8 → h → 1 tanh, MSE on 256 samples, random initialisation")
@@ -142,12 +161,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the P = 1e5 eigenpair")
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--blas-threads", type=int, default=0,
+                        help="BLAS threads (0: the library default)")
     args = parser.parse_args()
-    print("numpy", np.__version__)
+    if args.blas_threads > 0 and os.environ.get("OPENBLAS_NUM_THREADS") != str(args.blas_threads):
+        # the BLAS reads its thread count when numpy is imported: start again with it set
+        n = str(args.blas_threads)
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": n, "OMP_NUM_THREADS": n, "MKL_NUM_THREADS": n}
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
+    print(f"numpy {np.__version__}, {os.cpu_count()} cores, {platform.machine()}, load average "
+          f"{os.getloadavg()[0]:.1f}, OPENBLAS_NUM_THREADS="
+          f"{os.environ.get('OPENBLAS_NUM_THREADS', 'default')}")
     bench_full_hessian(args.repeats)
     bench_batch(args.repeats)
+    bench_hvp(args.repeats)
     sizes = [500, 2000, 10_000] + ([] if args.quick else [100_000])
     bench_lanczos(sizes)
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ class _Pass:
     T: np.ndarray  # gA * tanh''(Z): the residual term's weight per sample and hidden unit
     loss: np.ndarray
     grad: np.ndarray
+    hvp_terms: tuple | None = None  # constants of the single-output HVP, made on first use
 
 
 class MLP:
@@ -166,6 +167,7 @@ class MLP:
 
     def _cached(self, theta, X, y) -> _Pass:
         """The pass at (theta, X, y), reused while the same arrays (by value) come back."""
+        X, y = self._data(X, y)  # compare normalised arrays: a 1-D y must not miss the cache
         key = self._cache_key
         if (
             key is not None
@@ -208,6 +210,9 @@ class MLP:
         v = np.asarray(v, dtype=float)
         if v.shape != np.shape(theta):
             raise ValueError(f"v must have the shape of theta {np.shape(theta)}; got {v.shape}.")
+        if v.ndim == 1 and self.n_out == 1 and X.ndim == 2:
+            out = self._hvp_single_output(p, X, v)
+            return out + self.l2 * v if self.l2 else out
         dW1, db1, dW2, db2 = self.unpack(v)
         # forward-mode tangent of the pass ...
         dZ = np.matmul(X, np.swapaxes(dW1, -1, -2)) + db1[..., None, :]
@@ -229,6 +234,30 @@ class MLP:
         if self.l2:
             out = out + self.l2 * v
         return out
+
+    def _hvp_single_output(self, p: _Pass, X: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """H·v for one theta and one output, without (n, h) outer products (same maths as hvp).
+
+        With w = W2[0], g = G[:, 0] and X1 = [X | 1], the terms of ``hvp`` that do not depend on
+        v are cached on the pass: S1·w, S1·g and X1ᵀ(S1·g). Per call only dZ and T·dZ are
+        (n, h) arrays; everything else is a matrix product or a row/column dot product.
+        """
+        if p.hvp_terms is None:
+            X1 = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
+            S1w = p.S1 * p.W2[0]
+            S1g = p.S1 * p.G[:, :1]
+            p.hvp_terms = (X1, S1w, S1g, X1.T @ S1g)
+        X1, S1w, S1g, X1tS1g = p.hvp_terms
+        dW1, db1, dW2, db2 = self.unpack(v)
+        dw = dW2[0]
+        dZ = X @ dW1.T
+        dZ += db1
+        dG = (2.0 / X.shape[0]) * (np.einsum("nh,nh->n", dZ, S1w) + p.A @ dw + db2[0])
+        TdZ = p.T * dZ
+        # rows 0..n_in-1: the W1 block transposed; last row: b1
+        first = (X1 * dG[:, None]).T @ S1w + X1tS1g * dw + X1.T @ TdZ
+        out_W2 = dG @ p.A + np.einsum("nh,nh->h", S1g, dZ)
+        return np.concatenate([first[:-1].T.ravel(), first[-1], out_W2, [dG.sum()]])
 
     def jacobian(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
         """Jacobian of the outputs, shape (..., n·n_out, P); rows ordered sample-major."""

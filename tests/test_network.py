@@ -193,3 +193,26 @@ def test_bad_input_raises_value_error():
         model.loss(theta, X, y[:-1])
     with pytest.raises(ValueError, match="shape of theta"):
         model.hvp(theta, X, y, theta[:-1])
+
+
+@pytest.mark.parametrize("l2", [0.0, 3e-3])
+def test_single_output_hvp_fast_path_matches_the_general_path(l2):
+    model, theta, X, y = _problem(3, 7, 1, l2, seed=4, n=13)
+    vs = np.random.default_rng(5).standard_normal((4, model.n_params))
+    general = model.hvp(np.tile(theta, (4, 1)), X, y, vs)  # batched: the general code path
+    for v, ref in zip(vs, general, strict=True):
+        assert rel_err(model.hvp(theta, X, y, v), ref) < 1e-13
+        assert rel_err(model.hvp(theta, X, y, v), model.hessian(theta, X, y) @ v) < 1e-12
+
+
+def test_alternating_gradient_and_hvp_reuse_one_pass_even_with_1d_y(monkeypatch):
+    model, theta, X, y = _problem(2, 4, 1, 0.0)
+    calls = []
+    original = model._pass
+    monkeypatch.setattr(model, "_pass", lambda *a: calls.append(1) or original(*a))
+    v = np.ones(model.n_params)
+    for _ in range(3):
+        model.gradient(theta, X, y[:, 0])
+        model.hvp(theta, X, y[:, 0], v)
+        model.loss(theta, X.tolist(), y)
+    assert len(calls) == 1
