@@ -134,16 +134,24 @@ def _write_explorer_notebook(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def _wait_panel(page, needle: str, timeout_s: float = 30) -> str:
+def _panel_text(page) -> str:
+    panel = page.locator(".jp-Notebook .widget-htmlmath").first
+    return panel.inner_text() if panel.count() else ""
+
+
+def _wait_panel(page, needle: str, before: str | None = None, timeout_s: float = 30) -> str:
+    """Wait until the explorer's panel shows `needle` (and differs from `before`)."""
     deadline = time.monotonic() + timeout_s
     text = ""
     while time.monotonic() < deadline:
-        panel = page.locator(".jp-Notebook .widget-htmlmath").first
-        text = panel.inner_text() if panel.count() else ""
-        if needle in text:
+        text = _panel_text(page)
+        if needle in text and text != before:
             return text
         page.wait_for_timeout(200)
-    raise AssertionError(f"the explorer's panel never showed {needle!r}; it shows:\n{text}")
+    changed = "" if before is None or text != before else " (the panel did not change at all)"
+    raise AssertionError(
+        f"the explorer's panel never showed {needle!r}{changed}; it shows:\n{text}"
+    )
 
 
 def test_surface_explorer_click_and_formula(lab_server, page, artifacts_dir) -> None:
@@ -164,28 +172,42 @@ def test_surface_explorer_click_and_formula(lab_server, page, artifacts_dir) -> 
 
     def click(dx: float = 0.0, dy: float = 0.0) -> None:
         """Click the canvas at the origin's pixel plus (dx, dy) figure pixels."""
-        canvas.scroll_into_view_if_needed()  # clicking may scroll the notebook: measure anew
-        box = canvas.bounding_box()
+        # Hovering shows ipympl's toolbar and clicking focuses the canvas (which may scroll the
+        # notebook): hover first, then measure until the canvas stops moving.
+        canvas.scroll_into_view_if_needed()
+        canvas.hover()
+        box, previous = canvas.bounding_box(), None
+        for _ in range(20):
+            if box == previous:
+                break
+            page.wait_for_timeout(150)
+            previous, box = box, canvas.bounding_box()
         assert box is not None, "the explorer's canvas is not visible"
         scale = box["width"] / origin["w"]
         page.mouse.click(
             box["x"] + (origin["x"] + dx) * scale, box["y"] + (origin["y"] + dy) * scale
         )
 
-    # Away from the origin first, so the saddle really comes from the click.
-    click(dx=120, dy=-60)
-    _wait_panel(page, "not critical")
-    click()
-    text = _wait_panel(page, "saddle point")
-    assert "not critical" not in text
-    click(dx=-90, dy=45)
-    _wait_panel(page, "not critical")
+    def click_and_wait(needle: str, dx: float = 0.0, dy: float = 0.0) -> str:
+        before = _panel_text(page)
+        click(dx, dy)
+        return _wait_panel(page, needle, before)
 
-    # A hostile formula is rejected with a message; nothing is evaluated.
-    box_input = page.locator(".jp-Notebook .widget-text input").first
-    box_input.fill("__import__('os')")
-    box_input.press("Enter")
-    text = _wait_panel(page, "__import__")
-    assert "⚠" in text, f"no error shown for a hostile formula:\n{text}"
-    assert not notebook_report(page)["errors"], "the hostile formula produced error output"
+    try:
+        # Away from the origin first, so the saddle really comes from the click.
+        click_and_wait("not critical", dx=120, dy=-60)
+        text = click_and_wait("saddle point")
+        assert "not critical" not in text
+        click_and_wait("not critical", dx=-90, dy=45)
+
+        # A hostile formula is rejected with a message; nothing is evaluated.
+        box_input = page.locator(".jp-Notebook .widget-text input").first
+        box_input.fill("__import__('os')")
+        box_input.press("Enter")
+        text = _wait_panel(page, "__import__")
+        assert "⚠" in text, f"no error shown for a hostile formula:\n{text}"
+        assert not notebook_report(page)["errors"], "the hostile formula produced error output"
+    except AssertionError:
+        screenshot_notebook(page, artifacts_dir / "explorer_e2e_failed.png")
+        raise
     screenshot_notebook(page, artifacts_dir / "explorer_e2e.png")
