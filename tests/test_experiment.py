@@ -209,3 +209,35 @@ def test_follow_l2_bad_input(result):
         follow_l2(result, [result.l2, result.l2])
     with pytest.raises(ValueError, match="non-negative"):
         follow_l2(result, [result.l2, -1.0])
+
+
+def test_canonical_theta_is_invariant_under_the_symmetries():
+    from helpers.experiment import canonical_theta
+    from helpers.network import MLP
+
+    model = MLP(2, 5, 1, l2=1e-3)
+    theta = model.init(0, 2.0)
+    X = np.random.default_rng(0).standard_normal((7, 2))
+    y = np.cos(X[:, :1])
+    W1, b1, W2, b2 = model.unpack(theta)
+    perm, sign = np.array([3, 0, 4, 1, 2]), np.array([1.0, -1.0, -1.0, 1.0, -1.0])
+    copy = model.pack(W1[perm] * sign[:, None], b1[perm] * sign, W2[:, perm] * sign, b2)
+    assert not np.allclose(copy, theta)
+    assert model.loss(copy, X, y) == pytest.approx(model.loss(theta, X, y), rel=1e-13)
+    assert np.allclose(canonical_theta(model, copy), canonical_theta(model, theta), atol=1e-15)
+    assert model.loss(canonical_theta(model, theta), X, y) == pytest.approx(model.loss(theta, X, y))
+    with pytest.raises(ValueError, match="batch"):
+        canonical_theta(model, np.stack([theta, theta]))
+
+
+def test_distinct_critical_points_groups_copies_with_equal_losses_and_spectra(result):
+    from helpers.experiment import distinct_critical_points
+
+    groups = distinct_critical_points(result)
+    assert sorted(run for g in groups for run in g) == [r.run for r in result.certified]
+    assert [len(g) for g in groups] == sorted((len(g) for g in groups), reverse=True)
+    for g in groups:
+        first = result[g[0]]
+        for run in g[1:]:
+            assert result[run].loss == pytest.approx(first.loss, rel=1e-9)
+            assert np.allclose(result[run].eigenvalues, first.eigenvalues, atol=1e-9)
