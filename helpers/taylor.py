@@ -472,6 +472,7 @@ class PointInspector:
     def draw(self, point: Sequence[float], fig: Any = None) -> tuple[Any, Any]:
         """True loss and the quadratic model side by side, eigenvectors drawn; (fig, report)."""
         import matplotlib.pyplot as plt
+        from matplotlib import patheffects
 
         from helpers.style import KIND_COLORS, LOSS_CMAP
 
@@ -490,7 +491,8 @@ class PointInspector:
             for lam, vec in zip(report.eigenvalues, report.eigenvectors.T, strict=True):
                 color = eigen_color(lam, report.eigenvalues, report.eig_tol)
                 seg = np.array([report.point - span * vec, report.point + span * vec])
-                ax.plot(*seg.T, color=color, lw=3, solid_capstyle="round")
+                ax.plot(*seg.T, color=color, lw=3, solid_capstyle="round",
+                        path_effects=[patheffects.withStroke(linewidth=5, foreground="black")])
             kind = report.kind
             ax.scatter(*report.point, s=80, color=KIND_COLORS[kind], edgecolor="white", zorder=5)
             ax.set_xlabel(names[0])
