@@ -4,6 +4,8 @@
     python3 course.py lab          open the course in JupyterLab
     python3 course.py test         run every test (lint, units, strict nbval, hygiene, browser)
     python3 course.py execute      re-execute notebooks in place (the only source of outputs)
+    python3 course.py slides       build offline slide decks of every notebook into slides/
+    python3 course.py screenshots  regenerate the README screenshots (docs/screenshots/)
 
 Each command first creates or updates the local virtual environment `.venv` from the pinned
 versions in requirements.txt and installs this package in editable mode, so every command is
@@ -64,8 +66,23 @@ def ensure_venv() -> None:
     if not VENV_PY.exists():
         print("Creating the virtual environment .venv ...", flush=True)
         subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
-    if STAMP.exists() and STAMP.read_text() == _stamp():
-        return
+    if not STAMP.exists() or STAMP.read_text() != _stamp():
+        _install()
+    _ensure_slide_assets()
+
+
+def _ensure_slide_assets() -> None:
+    """Fetch the pinned reveal.js/MathJax wheels for offline slide decks (install step)."""
+    from tools.slides import assets_present
+
+    if not assets_present():
+        print("Fetching the slide-deck assets (reveal.js, MathJax) from PyPI ...", flush=True)
+        if _run([VENV_PY, "-m", "tools.slides", "--fetch-assets"]):
+            print("warning: slide assets not fetched; the slide-deck test will fail", flush=True)
+
+
+def _install() -> None:
+    """pip install the pinned requirements and this package (editable) into .venv."""
     print("Installing the pinned packages into .venv (first run: a few minutes) ...", flush=True)
     pip = [str(VENV_PY), "-m", "pip", "install", "--quiet"]
     code = _run([*pip, "-r", "requirements.txt", "-e", "."])
@@ -87,6 +104,18 @@ def cmd_lab(extra: list[str]) -> int:
     """Start JupyterLab on the course's start notebook."""
     ensure_venv()
     return _run([VENV / "bin" / "jupyter", "lab", START_NOTEBOOK, *extra])
+
+
+def cmd_slides(extra: list[str]) -> int:
+    """Build an offline reveal.js deck of every notebook into slides/ (tools/slides.py)."""
+    ensure_venv()
+    return _run([VENV_PY, "-m", "tools.slides", *extra])
+
+
+def cmd_screenshots(extra: list[str]) -> int:
+    """Regenerate docs/screenshots/*.png from the notebooks run in JupyterLab (needs Chromium)."""
+    ensure_venv()
+    return _run([VENV_PY, "-m", "tools.screenshots", *extra])
 
 
 def cmd_test(extra: list[str]) -> int:
@@ -220,6 +249,10 @@ def main(argv: list[str]) -> int:
         return cmd_test(extra)
     if command == "execute":
         return in_venv(["_execute", *extra])
+    if command == "slides":
+        return cmd_slides(extra)
+    if command == "screenshots":
+        return cmd_screenshots(extra)
     if command == "_execute":
         return cmd_execute_internal(extra)
     print(f"Unknown command {command!r}.\n{__doc__}")

@@ -92,6 +92,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def assets_present(cache: Path = CACHE) -> bool:
+    """True when every pinned asset wheel is already in `cache` (no download needed)."""
+    return all((cache / w.filename).exists() for w in ASSET_WHEELS)
+
+
 def fetch_assets(cache: Path = CACHE) -> list[Path]:
     """Download the pinned asset wheels into `cache` (once) and verify their hashes."""
     cache.mkdir(parents=True, exist_ok=True)
@@ -222,7 +227,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="default: slides/")
+    parser.add_argument("--fetch-assets", action="store_true",
+                        help="only download the pinned asset wheels (part of the install step)")
     args = parser.parse_args(argv)
+    if args.fetch_assets:
+        try:
+            fetch_assets()
+        except RuntimeError as exc:
+            print(f"warning: {exc}", file=sys.stderr)
+            return 1
+        return 0
     try:
         decks = build([p.resolve() for p in args.notebooks] or None, args.out.resolve())
     except RuntimeError as exc:
