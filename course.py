@@ -14,6 +14,7 @@ safe to run again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
@@ -205,11 +206,39 @@ def _coalesce_streams(outputs: list) -> list:
     return merged
 
 
-def _execute_one(path: Path) -> None:
-    import nbformat
+@contextlib.contextmanager
+def _sliced_reply_polling():
+    """Wait for kernel replies in 0.5 s slices while executing.
+
+    With nbclient 0.11 / pyzmq 27, the asyncio poll behind one long wait sometimes misses
+    the wake-up for a reply that is already queued, so a cell "hangs" until its timeout
+    (seen in 3 of 15 runs of notebook 02). Re-polling every 0.5 s picks the reply up.
+    """
+    from queue import Empty
+
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    async def get_msg(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            wait = 0.5 if deadline is None else max(0.0, min(0.5, deadline - time.monotonic()))
+            if await self.socket.poll(int(wait * 1000)):
+                return await self._recv()
+            if deadline is not None and time.monotonic() >= deadline:
+                raise Empty
+
+    original = AsyncZMQSocketChannel.get_msg
+    AsyncZMQSocketChannel.get_msg = get_msg
+    try:
+        yield
+    finally:
+        AsyncZMQSocketChannel.get_msg = original
+
+
+def run_notebook(nb, cwd: Path, *, store_widget_state: bool = True):
+    """Execute a notebook object in place with the course's fixed kernel settings."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
         kernel_name="python3",
@@ -217,13 +246,21 @@ def _execute_one(path: Path) -> None:
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
         timeout=300,
         record_timing=False,
-        store_widget_state=True,
-        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=store_widget_state,
+        resources={"metadata": {"path": str(cwd)}},
     )
-    client.execute()
+    with _sliced_reply_polling():
+        client.execute()
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = _coalesce_streams(cell.outputs)
+    return nb
+
+
+def _execute_one(path: Path) -> None:
+    import nbformat
+
+    nb = run_notebook(nbformat.read(path, as_version=4), path.parent)
     text = nbformat.writes(nb) + "\n"
     path.write_text(_normalise_widget_ids(text, path.stem), encoding="utf-8")
 

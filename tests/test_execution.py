@@ -6,7 +6,6 @@ import re
 import shutil
 
 import nbformat
-from nbclient import NotebookClient
 
 from helpers.exercises import CORRECT, NOT_ATTEMPTED, NOT_YET
 from tests.conftest import load_course_module, read_notebook
@@ -45,11 +44,7 @@ def test_solutions_pass(notebook_path):
             exercises.append(i)
     if not exercises:
         return
-    client = NotebookClient(
-        nb, kernel_name="python3", timeout=300,
-        resources={"metadata": {"path": str(notebook_path.parent)}},
-    )
-    client.execute()
+    load_course_module().run_notebook(nb, notebook_path.parent, store_widget_state=False)
     for i in exercises:
         text = "".join(o.get("text", "") for o in nb.cells[i].outputs)
         assert CORRECT in text and NOT_YET not in text and NOT_ATTEMPTED not in text, (
