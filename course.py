@@ -85,7 +85,8 @@ def _ensure_slide_assets() -> None:
 def _install() -> None:
     """pip install the pinned requirements and this package (editable) into .venv."""
     print("Installing the pinned packages into .venv (first run: a few minutes) ...", flush=True)
-    pip = [str(VENV_PY), "-m", "pip", "install", "--quiet"]
+    # -qq: errors only (this machine's pip config adds noisy warnings about absent indexes)
+    pip = [str(VENV_PY), "-m", "pip", "install", "--quiet", "--quiet"]
     code = _run([*pip, "-r", "requirements.txt", "-e", "."])
     if code:
         sys.exit(f"pip install failed (exit {code})")
