@@ -34,6 +34,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.transforms import offset_copy
 
 from helpers import style
 from helpers.escape import gradient_descent
@@ -65,6 +66,11 @@ MENU_NAMES = {
     "x4+y4": "degenerate x⁴ + y⁴",
 }
 DEFAULT_BOUNDS = ((-2.0, 2.0), (-2.0, 2.0))
+FIG_DPI = 100  # the live figure's pixel size does not depend on the notebook's rc style
+FIG_SIZE = (5.5, 5.1)  # inches: 550 × 510 px (the widget lays itself out around this)
+FIG_SIZE_3D = (9.0, 4.7)
+PANEL_MIN_WIDTH = 250  # px: narrower than this, the side panel goes below the map
+PANEL_MAX_WIDTH = 560  # px
 _CRITICAL_CACHE: dict[tuple, list] = {}
 
 
@@ -91,6 +97,20 @@ def _fmt(v: float) -> str:
     if v == 0 or abs(v) < 5e-13:
         return "0"
     return f"{v:.4g}"
+
+
+def _row(content: str, css: str = "") -> str:
+    """One line of the side panel."""
+    return f'<div style="margin:3px 0;{css}">{content}</div>'
+
+
+def _sign_color(lam: float, tol: float) -> str:
+    """Colour of an eigenvalue by its sign (grey when it is zero within the tolerance)."""
+    if lam > tol:
+        return style.POSITIVE_COLOR
+    if lam < -tol:
+        return style.NEGATIVE_COLOR
+    return "#737373"
 
 
 def _latex_vec(v: np.ndarray) -> str:
@@ -335,44 +355,79 @@ class SurfaceExplorer:
         names = [sp.latex(v) for v in st.variables]
         title = MENU_NAMES.get(st.name, "your formula" if st.name == CUSTOM else st.name)
         label = st.label if len(st.label) < 300 else sp.latex(sp.Symbol("L"))
-        parts = [f"<b>{html.escape(title)}</b>: ${label}$"]
+        if st.name == CUSTOM:
+            label = f"L({', '.join(names)}) = {label}"
+        # one row per fact, so the panel stays readable when it is narrow; a long formula
+        # scrolls inside its own row instead of widening (or being clipped with) the panel
+        parts = [_row(f"<b>{html.escape(title)}</b>"),
+                 _row(f"${label}$", "overflow-x:auto;overflow-y:hidden;padding-bottom:2px")]
         if st.error:
-            parts.append('<div style="color:#b00020;border-left:3px solid #b00020;'
-                         'padding-left:6px"><b>⚠ </b><pre style="white-space:pre-wrap;'
-                         f'margin:0">{html.escape(st.error)}</pre></div>')
+            # the explanation wraps like prose; the formula and its ^ marker stay monospace and
+            # aligned (they scroll sideways if the formula is long)
+            prose, _, code = st.error.partition("\n")
+            block = (f'<pre style="white-space:pre;overflow-x:auto;margin:2px 0 0 0;'
+                     f'font-size:12px;color:inherit;background:none">{html.escape(code)}</pre>'
+                     if code.strip() else "")
+            parts.append(_row(f"<b>⚠</b> {html.escape(prose)}{block}",
+                              "color:#b00020;border-left:3px solid #b00020;padding-left:6px"))
         for w in st.warnings:
-            parts.append('<div style="color:#8a5300;border-left:3px solid #e69f00;'
-                         f'padding-left:6px">⚠ {html.escape(w)}</div>')
+            parts.append(_row(f"⚠ {html.escape(w)}",
+                              "color:#8a5300;border-left:3px solid #e69f00;padding-left:6px"))
         rep = st.report
         if rep is None:
-            return "<br>".join(parts)
+            return "".join(parts)
         pt = ", ".join(_fmt(c) for c in (st.point if st.point is not None else rep.point))
-        where = f"$\\theta = ({', '.join(names)}) = ({pt})$"
+        parts.append(_row(f"$\\theta = ({', '.join(names)}) = ({pt})$"))
         if st.snapped:
-            where += (f" — <i>snapped to this critical point (your pick was within "
-                      f"{self.snap_radius:.0%} of the view's width)</i>")
+            parts.append(_row(f"<i>snapped to this critical point: your pick was within "
+                              f"{self.snap_radius:.0%} of the view's width</i>",
+                              "font-size:12px;color:#555"))
         kind_color = style.KIND_COLORS.get(rep.kind, "black")
         verdict = f'<b style="color:{kind_color}">{html.escape(rep.kind)}</b>'
         if rep.resolved_kind != rep.kind:
             rc = style.KIND_COLORS.get(rep.resolved_kind, "black")
             verdict += f' → resolved: <b style="color:{rc}">{html.escape(rep.resolved_kind)}</b>'
-        lam = rep.eigenvalues
-        eig = ", ".join(f"$\\lambda_{i + 1} = {_fmt(v)}$ along "
-                        f"${_latex_vec(rep.eigenvectors[:, i])}$" for i, v in enumerate(lam))
-        derivs = [
-            f"$g = \\nabla L = {_latex_vec(rep.gradient)}$, $\\|g\\| = {_fmt(rep.grad_norm)}$",
-            f"$H = {_latex_mat(rep.hessian)}$",
-            f"eigenvalues: {eig}",
-        ] if rep.smooth else ["$g$ and $H$ do not exist here (a kink of $L$)"]
+        parts.append(_row(f"$L(\\theta) = {_fmt(rep.value)}$"))
+        if rep.smooth:
+            parts += [
+                _row(f"$g = \\nabla L = {_latex_vec(rep.gradient)}$, "
+                     f"$\\|g\\| = {_fmt(rep.grad_norm)}$"),
+                _row(f"$H = {_latex_mat(rep.hessian)}$"),
+            ]
+            scale = max(1.0, float(np.max(np.abs(rep.eigenvalues))))
+            for i, lam in enumerate(rep.eigenvalues):
+                color = _sign_color(float(lam), rep.eig_tol * scale)
+                parts.append(_row(
+                    f'<span style="color:{color}">$\\lambda_{i + 1} = {_fmt(lam)}$</span> '
+                    f"along $v_{i + 1} = {_latex_vec(rep.eigenvectors[:, i])}$"))
+        else:
+            parts.append(_row("$g$ and $H$ do not exist here (a kink of $L$)"))
         parts += [
-            where,
-            f"$L(\\theta) = {_fmt(rep.value)}$",
-            *derivs,
-            f"kind: {verdict}" + (" (exact)" if rep.exact else ""),
-            f"<i>why</i>: {html.escape(rep.reason)}",
-            html.escape(self._step_text(rep)),
+            _row(f"kind: {verdict}" + (" (exact)" if rep.exact else "")),
+            _row(f"<i>why</i>: {html.escape(rep.reason)}"),
+            _row(html.escape(self._step_text(rep))),
         ]
-        return "<br>".join(parts)
+        if self.gd_steps > 0:
+            parts.append(_row(html.escape(self._gd_text()), "color:#333"))
+        return "".join(parts)
+
+    def _gd_text(self) -> str:
+        """One sentence on the gradient-descent path drawn from the point."""
+        path = self.gd_path()
+        lr = self.lr if self.lr is not None else 0.5 / max(self._lam_big, 1e-12)
+        steps = len(path) - 1
+        if steps == 0:
+            return (f"Gradient descent (lr = {_fmt(lr)}) diverges from here: no path is drawn.")
+        end = ", ".join(_fmt(c) for c in path[-1])
+        moved = float(np.linalg.norm(path[-1] - path[0]))
+        if moved < 1e-9 * self.width:
+            return (f"Gradient descent (white line, lr = {_fmt(lr)}) does not move: g = 0 "
+                    "here, so it stays on this critical point.")
+        value_fn = _compiled(self._analysis, self.state.variables)[0]
+        with np.errstate(all="ignore"):
+            value = float(value_fn(path[-1]))
+        return (f"Gradient descent (white line, lr = {_fmt(lr)}, {steps} steps) ends at "
+                f"({end}) with L = {_fmt(value)}.")
 
     def _step_text(self, rep: PointReport) -> str:
         esc = escape_direction(rep.hessian) if np.all(np.isfinite(rep.hessian)) else None
@@ -394,17 +449,23 @@ class SurfaceExplorer:
 
     # ------------------------------------------------------------------ drawing
     def figure(self) -> Figure:
-        """The explorer's figure (made without pyplot, an Agg canvas until a widget takes it)."""
+        """The explorer's figure (made without pyplot, an Agg canvas until a widget takes it).
+
+        Its size in pixels is fixed (``FIG_SIZE`` at ``FIG_DPI``, whatever the rc style says), so
+        the widget's layout can rely on it: 550 × 510 px, or 900 × 470 px with the 3-D view.
+        """
         if self._fig is None:
-            fig = Figure(figsize=(10.5, 4.8) if self.show_3d else (6.6, 5.2))
+            size = FIG_SIZE_3D if self.show_3d else FIG_SIZE
+            fig = Figure(figsize=size, dpi=FIG_DPI, layout="none")
             FigureCanvasAgg(fig)
+            w, h = size[0] * FIG_DPI, size[1] * FIG_DPI
+            # the map's box in pixels: room for tick labels and the axis label on the left, the
+            # legend below and the title above; the colour bar is placed next to the drawn map
+            left, bottom, side = 62, 80, min(396, h - 80 - 34)
+            self._ax = fig.add_axes((left / w, bottom / h, side / w, side / h))
+            self._cax = fig.add_axes((0.0, 0.0, 0.01, 0.01))
             if self.show_3d:
-                self._ax = fig.add_axes((0.07, 0.17, 0.42, 0.75))
-                self._cax = fig.add_axes((0.5, 0.2, 0.012, 0.68))
-                self._ax3d = fig.add_axes((0.6, 0.08, 0.4, 0.86), projection="3d")
-            else:
-                self._ax = fig.add_axes((0.1, 0.17, 0.72, 0.75))
-                self._cax = fig.add_axes((0.85, 0.2, 0.025, 0.68))
+                self._ax3d = fig.add_axes((0.58, 0.06, 0.42, 0.88), projection="3d")
             self._fig = fig
             fig.canvas.mpl_connect("button_press_event", self._on_click)
             fig.canvas.mpl_connect("draw_event", self._on_draw)
@@ -425,6 +486,8 @@ class SurfaceExplorer:
     def _on_draw(self, event: Any) -> None:
         """After a full draw: keep the background, then draw the per-point artists on it."""
         canvas = self._fig.canvas
+        if hasattr(canvas, "_force_full"):
+            canvas._force_full = True  # a web canvas: send this frame whole (see _redraw)
         renderer = canvas.get_renderer()
         self._bg = canvas.copy_from_bbox(self._fig.bbox)
         self._bg_size = (int(renderer.width), int(renderer.height))
@@ -462,10 +525,15 @@ class SurfaceExplorer:
                               colorbar=False)
         filled = [c for c in ax.collections if isinstance(c, ContourSet) and c.filled]
         label = r"$\log_{10}(1 + L - \min L)$" if log else "loss $L$"
-        if cax is not None:
+        if cax is not None:  # the live figure: fixed font sizes, whatever the rc style says
+            ax.tick_params(labelsize=9)
+            ax.xaxis.label.set_fontsize(10.5)
+            ax.yaxis.label.set_fontsize(10.5)
             cax.clear()
             if filled:
-                ax.figure.colorbar(filled[-1], cax=cax, label=label)
+                bar = ax.figure.colorbar(filled[-1], cax=cax)
+                bar.set_label(label, fontsize=9.5)
+                cax.tick_params(labelsize=9)
         elif filled:
             ax.figure.colorbar(filled[-1], ax=ax, label=label, shrink=0.85)
         if st.critical:
@@ -474,8 +542,10 @@ class SurfaceExplorer:
             if leg is not None and cax is not None:  # live view: legend below the map
                 handles, labels = ax.get_legend_handles_labels()
                 leg.remove()
-                ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.12),
-                          ncol=3, fontsize=8, frameon=False)
+                below = offset_copy(ax.transAxes, fig=ax.figure, y=-44, units="dots")
+                ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                          bbox_transform=below, ncol=3, fontsize=8.5, frameon=False,
+                          handletextpad=0.4, columnspacing=1.2, borderaxespad=0)
         if undefined:
             ax.text(0.99, 0.01, "grey: L undefined", transform=ax.transAxes, ha="right",
                     va="bottom", fontsize=8, zorder=11,
@@ -516,9 +586,18 @@ class SurfaceExplorer:
         ax.clear()
         self._bg = None
         self._surface_on(ax, self._cax)
+        self._place_colorbar()
         self._art = self._make_artists(ax, animated=True)
         if self._ax3d is not None:
             self._surface_3d()
+
+    def _place_colorbar(self) -> None:
+        """Put the colour bar right next to the map as drawn (equal aspect shrinks its box)."""
+        ax, cax, fig = self._ax, self._cax, self._fig
+        ax.apply_aspect()  # fix the map's box now, so data→pixel transforms hold before a draw
+        pos = ax.get_position()
+        w, h = fig.get_size_inches() * fig.dpi
+        cax.set_position((pos.x1 + 12 / w, pos.y0, 12 / w, pos.height))
 
     def _surface_3d(self) -> None:
         st, ax3 = self.state, self._ax3d
@@ -579,19 +658,14 @@ class SurfaceExplorer:
             if not math.isfinite(lam):  # a kink: no Hessian, no eigen-axes
                 continue
             half = (0.03 + 0.15 * math.tanh(abs(lam) / self._lam_ref)) * W
-            if lam > rep.eig_tol * scale:
-                color = style.POSITIVE_COLOR
-            elif lam < -rep.eig_tol * scale:
-                color = style.NEGATIVE_COLOR
-            else:
-                color = "0.45"
+            color = _sign_color(lam, rep.eig_tol * scale)
             a, b = p - half * v, p + half * v
             line.set_data([a[0], b[0]], [a[1], b[1]])
             line.set_color(color)
             side = -1.0 if float(np.dot(v, away)) > 0 else 1.0  # label away from the arrows
             tip = p + side * (half + 0.05 * W) * v
             text.set_position((tip[0], tip[1]))
-            text.set_text(f"λ{'₁₂'[i]} = {_fmt(lam)}")
+            text.set_text(f"λ{'₁₂'[i]} = {_fmt(lam).replace('-', '−')}")  # a true minus sign
             text.set_color(color)
         # contours of the second-order Taylor model in a window around the point
         (x0, x1), (y0, y1) = st.bounds
@@ -636,6 +710,12 @@ class SurfaceExplorer:
 
     def _redraw(self) -> None:
         canvas = self._fig.canvas
+        if hasattr(canvas, "_force_full"):
+            # A web canvas (ipympl) sends "diff" frames by default, and its front end drops a
+            # frame that arrives while the previous one is still loading: after a burst (a
+            # slider drag, a surface switch) a lost diff left stale points on the map. Full
+            # frames cannot go stale; they cost ~10 ms more to encode.
+            canvas._force_full = True
         renderer = getattr(canvas, "renderer", None)
         fresh = (self._bg is not None and renderer is not None
                  and (int(renderer.width), int(renderer.height)) == self._bg_size)
@@ -688,12 +768,20 @@ class SurfaceExplorer:
 
     # ------------------------------------------------------------------ widget view
     def widget(self, backend: str = "auto") -> Any:
-        """An ipywidgets layout: canvas (ipympl) or image, sliders, menu, formula box, panel."""
+        """The explorer as ipywidgets, laid out to fit the notebook's width.
+
+        A row of controls (surface menu, formula box, gradient-descent switch; it wraps when
+        narrow) above the map — an ipympl canvas (clicks) or a PNG image — with its sliders,
+        and the side panel: to the right of the map when the output area has room for both
+        (map + ``PANEL_MIN_WIDTH``), below it otherwise. Nothing is clipped: a formula too long
+        for the panel scrolls in its own row.
+        """
         import ipywidgets as W
 
         if backend not in ("auto", "ipympl", "image"):
             raise ValueError("backend must be 'auto', 'ipympl' or 'image'")
         fig = self.figure()
+        fig_w = round(float(fig.get_size_inches()[0] * fig.dpi))
         use_ipympl = backend == "ipympl" or (backend == "auto" and _ipympl_available())
         if use_ipympl:
             nbagg = _import_ipympl()
@@ -713,38 +801,64 @@ class SurfaceExplorer:
             FigureCanvasAgg(fig)
             self._bg = None
             self._image = W.Image(value=self.png(), format="png",
-                                  layout=W.Layout(width="620px"))
+                                  layout=W.Layout(width=f"{fig_w}px", max_width="100%",
+                                                  height="auto"))
             view = self._image
         st = self.state
+        names = ", ".join(map(str, st.variables if st.name == CUSTOM else self.custom_variables))
         options = [(MENU_NAMES.get(k, k), k) for k in MENU_FIRST if k in SURFACES]
         options += [(MENU_NAMES.get(k, k), k) for k in SURFACES if k not in MENU_FIRST]
         options.append(("your formula (type it below)", CUSTOM))
-        menu = W.Dropdown(options=options, value=st.name, description="surface")
-        text = W.Text(value=st.formula, placeholder="e.g. x^4 - x^2 + y^2", description="L(x, y) =",
-                      continuous_update=False, layout=W.Layout(width="300px"))
+        menu = W.Dropdown(options=options, value=st.name, description="surface",
+                          style={"description_width": "56px"},
+                          layout=W.Layout(width="285px", margin="2px 14px 2px 0"))
+        text = W.Text(value=st.formula, placeholder="e.g. x^4 - x^2 + y^2",
+                      description=f"L({names}) =", continuous_update=False,
+                      style={"description_width": "initial"}, layout=W.Layout(width="255px"))
         button = W.Button(description="plot", tooltip="plot your formula", button_style="info",
-                          layout=W.Layout(width="60px"))
+                          layout=W.Layout(width="56px", margin="2px 14px 2px 4px"))
+        gd = W.Checkbox(value=self.gd_steps > 0, description="gradient-descent path",
+                        indent=False, layout=W.Layout(width="auto", margin="2px 16px 2px 0"))
         sliders = []
         for v, (lo, hi) in zip(st.variables, st.bounds, strict=True):
             sliders.append(W.FloatSlider(
                 value=float(st.point[len(sliders)]), min=lo, max=hi, step=(hi - lo) / 200,
                 description=f"{v}", readout_format=".3f", continuous_update=use_ipympl,
-                layout=W.Layout(width="560px")))
-        gd = W.Checkbox(value=self.gd_steps > 0, description="gradient-descent path",
-                        indent=False)
-        self._panel = W.HTMLMath(value=self.panel_html(), layout=W.Layout(width="430px"))
+                style={"description_width": "36px"}, layout=W.Layout(width="100%")))
+        self._panel = W.HTMLMath(value=self.panel_html(), layout=W.Layout(
+            flex=f"1 1 {PANEL_MIN_WIDTH}px", min_width=f"{PANEL_MIN_WIDTH}px",
+            max_width=f"{PANEL_MAX_WIDTH}px", overflow="auto", margin="0"))
         self._controls = dict(menu=menu, text=text, sliders=sliders, gd=gd)
 
+        def switch(surface: str) -> None:
+            # finding the critical points of a new surface can take a second or two: say so at
+            # the top of the panel (no layout jump) and lock the menu until it is done
+            what = MENU_NAMES.get(surface, "your formula")
+            self._panel.value = _row(f"<i>working: finding the critical points of "
+                                     f"{html.escape(what)}…</i>",
+                                     "color:#555;border-left:3px solid #999;padding-left:6px"
+                                     ) + self.panel_html()
+            menu.disabled = button.disabled = True
+            try:
+                self.set_surface(surface)
+                self._sync_controls()
+            finally:
+                menu.disabled = button.disabled = False
+                self._panel.value = self.panel_html()
+
         def on_menu(change: dict) -> None:
-            if self._syncing or change["new"] == CUSTOM:
+            if self._syncing:
                 return
-            self.set_surface(change["new"])
+            if change["new"] == CUSTOM:
+                if text.value.strip():
+                    switch(text.value)
+                return
+            switch(change["new"])
 
         def on_formula(_: Any = None) -> None:
             if self._syncing or not text.value.strip():
                 return
-            self.set_surface(text.value)
-            self._sync_controls()
+            switch(text.value)
 
         def on_slider(_: dict) -> None:
             if self._syncing:
@@ -764,9 +878,13 @@ class SurfaceExplorer:
         for s in sliders:
             s.observe(on_slider, names="value")
         gd.observe(on_gd, names="value")
-        left = W.VBox([view, *sliders])
-        right = W.VBox([menu, W.HBox([text, button]), gd, self._panel])
-        return W.HBox([left, right])
+        controls = W.HBox([menu, W.HBox([text, button]), gd], layout=W.Layout(
+            flex_flow="row wrap", align_items="center", width="100%", margin="0 0 6px 0"))
+        left = W.VBox([view, *sliders], layout=W.Layout(
+            flex="0 0 auto", width=f"{fig_w}px", margin="0 12px 0 0"))
+        body = W.HBox([left, self._panel], layout=W.Layout(
+            flex_flow="row wrap", align_items="flex-start", width="100%"))
+        return W.VBox([controls, body], layout=W.Layout(width="100%", overflow="auto"))
 
     def show(self, backend: str = "auto") -> None:
         """Display the widget (same as putting ``explorer.widget()`` last in a cell)."""
@@ -786,7 +904,9 @@ class SurfaceExplorer:
             if st.name == CUSTOM:
                 c["text"].value = st.formula
             for s, (lo, hi), v in zip(c["sliders"], st.bounds, st.point, strict=True):
-                with s.hold_trait_notifications():
+                # one state message per slider: min, max, step and value arrive together, so
+                # the front end never rounds a stale value to the new step and sends it back
+                with s.hold_sync(), s.hold_trait_notifications():
                     s.max = max(hi, s.min)
                     s.min = lo
                     s.max = hi

@@ -175,7 +175,7 @@ def test_widget_constructs_without_a_front_end_and_reacts(backend: str) -> None:
 
     ex = SurfaceExplorer("lecture", point=(1.2, -0.8))
     box = ex.widget(backend=backend)
-    assert isinstance(box, W.HBox)
+    assert isinstance(box, W.VBox)
     panel = ex._panel
     assert "not critical" in panel.value
     click(ex, 0.0, 0.0)  # through whatever canvas the widget uses
@@ -243,3 +243,90 @@ def test_bad_points_raise_value_error(lecture) -> None:
     for bad in [(1.0,), (np.nan, 0.0), (1.0, 2.0, 3.0)]:
         with pytest.raises(ValueError, match="two finite numbers"):
             lecture.pick(bad)
+
+
+def test_live_figure_has_a_fixed_pixel_size_whatever_the_rc_style() -> None:
+    """The widget's layout relies on 550 × 510 px, also under the course style (dpi 80)."""
+    with plt.style.context("helpers.course"):
+        ex = SurfaceExplorer("lecture")
+        fig = ex.figure()
+        assert tuple(fig.get_size_inches() * fig.dpi) == pytest.approx((550, 510))
+        assert fig.get_layout_engine() is None
+        png = ex.png()
+    import io
+
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(png)).size == (550, 510)
+
+
+@pytest.mark.parametrize("name", ["lecture", "six-hump camel", "rosenbrock"])
+def test_colour_bar_sits_next_to_the_map_and_everything_fits(name: str) -> None:
+    ex = SurfaceExplorer(name)
+    fig = ex.figure()
+    fig.canvas.draw()
+    ax, cax = ex._ax, ex._cax
+    w = fig.get_size_inches()[0] * fig.dpi
+    gap = (cax.get_position().x0 - ax.get_position().x1) * w
+    assert 5 < gap < 20 and cax.get_position().height == pytest.approx(ax.get_position().height)
+    renderer = fig.canvas.get_renderer()
+    full = fig.bbox
+    for a in (ax, cax):  # tick labels, axis labels and title stay inside the canvas
+        box = a.get_tightbbox(renderer)
+        assert box.x0 >= full.x0 and box.x1 <= full.x1 and box.y1 <= full.y1, (name, a, box)
+    legend = ax.get_legend()
+    if legend is not None:
+        lb = legend.get_window_extent(renderer)
+        assert lb.y0 >= full.y0 and lb.y1 < ax.xaxis.label.get_window_extent(renderer).y0
+
+
+def test_widget_layout_wraps_instead_of_clipping() -> None:
+    import ipywidgets as W
+
+    ex = SurfaceExplorer("lecture")
+    root = ex.widget(backend="image")
+    assert isinstance(root, W.VBox)
+    controls, body = root.children
+    assert "wrap" in controls.layout.flex_flow and "wrap" in body.layout.flex_flow
+    left, panel = body.children
+    assert panel is ex._panel
+    assert left.layout.width == "550px" and left.layout.flex == "0 0 auto"
+    assert panel.layout.min_width == "250px" and panel.layout.overflow == "auto"
+    for s in ex._controls["sliders"]:
+        assert s.layout.width == "100%" and s.readout_format == ".3f"
+
+
+def test_panel_rows_eigen_colours_and_error_block() -> None:
+    ex = SurfaceExplorer("lecture", point=(0.3, -0.4))
+    html = ex.panel_html()
+    assert html.count("<div") >= 9  # one row per fact
+    assert "#D55E00" in html and "#009E73" in html  # λ₁ < 0 orange, λ₂ > 0 green
+    assert "v_1 =" in html and "v_2 =" in html
+    ex.set_surface("x^2 + 3y")
+    html = ex.panel_html()
+    prose, pre = html.split("<pre", 1)
+    assert "write 3*y" in prose and "x^2 + 3y" in pre and "^" in pre
+
+
+def test_gradient_descent_is_described_in_the_panel() -> None:
+    ex = SurfaceExplorer("himmelblau", point=(0.5, 0.5))
+    assert "Gradient descent" not in ex.panel_html()
+    ex.gd_steps = 400
+    ex.pick((0.5, 0.5))
+    assert "ends at (3, 2)" in ex.panel_html()
+    ex.pick((3.0, 2.0))  # snapped to the minimum: g = 0, gradient descent stays there
+    assert "does not move" in ex.panel_html()
+
+
+def test_ipympl_canvas_gets_full_frames_only() -> None:
+    """Diff frames can be dropped by ipympl's front end in a burst: every frame is whole."""
+    ex = SurfaceExplorer("x2-y2")
+    ex.widget(backend="ipympl")
+    canvas = ex.figure().canvas
+    modes = []
+    send = canvas.send_binary
+    canvas.send_binary = lambda data: (modes.append(canvas._current_image_mode), send(data))
+    canvas.draw()
+    for p in [(0.5, 0.5), (-0.5, 0.2), (0.1, -0.9)]:
+        ex.pick(p)  # blitted
+    assert modes and set(modes) == {"full"}
