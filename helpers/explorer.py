@@ -34,6 +34,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from helpers import style
@@ -465,7 +466,8 @@ class SurfaceExplorer:
             self._ax = fig.add_axes((left / w, bottom / h, side / w, side / h))
             self._cax = fig.add_axes((0.0, 0.0, 0.01, 0.01))
             if self.show_3d:
-                self._ax3d = fig.add_axes((0.58, 0.06, 0.42, 0.88), projection="3d")
+                self._ax3d = fig.add_axes((0.575, 0.07, 0.37, 0.86), projection="3d")
+                self._ax3d.patch.set_alpha(0.0)  # never hide the colour bar's label
             self._fig = fig
             fig.canvas.mpl_connect("button_press_event", self._on_click)
             fig.canvas.mpl_connect("draw_event", self._on_draw)
@@ -613,6 +615,9 @@ class SurfaceExplorer:
         ax3.set_xlabel(f"${sp.latex(st.variables[0])}$")
         ax3.set_ylabel(f"${sp.latex(st.variables[1])}$")
         ax3.set_zlabel("$L$")
+        for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
+            axis.set_major_locator(MaxNLocator(5))
+        ax3.tick_params(labelsize=8, pad=1)
         self._art["point3d"] = ax3.plot([], [], [], "o", ms=7, mfc="white", mec="black",
                                         zorder=10, animated=True)[0]
 
