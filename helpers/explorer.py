@@ -100,6 +100,11 @@ def _fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
+# A row that scrolls sideways instead of widening the panel: width 0 + min-width 100 % gives
+# it no say in the panel's minimum width (a flex item's min-content), yet it fills the panel.
+SCROLL_CSS = "overflow-x:auto;overflow-y:hidden;width:0;min-width:100%;"
+
+
 def _row(content: str, css: str = "") -> str:
     """One line of the side panel."""
     return f'<div style="margin:3px 0;{css}">{content}</div>'
@@ -356,17 +361,25 @@ class SurfaceExplorer:
         names = [sp.latex(v) for v in st.variables]
         title = MENU_NAMES.get(st.name, "your formula" if st.name == CUSTOM else st.name)
         label = st.label if len(st.label) < 300 else sp.latex(sp.Symbol("L"))
+        formula = f"${label}$"
         if st.name == CUSTOM:
-            label = f"L({', '.join(names)}) = {label}"
+            formula = f"$L({', '.join(names)}) = {label}$"
+            terms = st.expr.as_ordered_terms() if isinstance(st.expr, sp.Add) else []
+            if 1 < len(terms) <= 40 and len(st.label) < 300:
+                # one $…$ per term, so a long formula wraps between terms in a narrow panel
+                pieces = [sp.latex(t) for t in terms]
+                formula = f"$L({', '.join(names)}) = {pieces[0]}$" + "".join(
+                    f" ${{}} - {t[1:]}$" if t.startswith("-") else f" ${{}} + {t}$"
+                    for t in pieces[1:])
         # one row per fact, so the panel stays readable when it is narrow; a long formula
         # scrolls inside its own row instead of widening (or being clipped with) the panel
         parts = [_row(f"<b>{html.escape(title)}</b>"),
-                 _row(f"${label}$", "overflow-x:auto;overflow-y:hidden;padding-bottom:2px")]
+                 _row(formula, SCROLL_CSS + "padding-bottom:2px")]
         if st.error:
             # the explanation wraps like prose; the formula and its ^ marker stay monospace and
             # aligned (they scroll sideways if the formula is long)
             prose, _, code = st.error.partition("\n")
-            block = (f'<pre style="white-space:pre;overflow-x:auto;margin:2px 0 0 0;'
+            block = (f'<pre style="white-space:pre;{SCROLL_CSS}margin:2px 0 0 0;'
                      f'font-size:12px;color:inherit;background:none">{html.escape(code)}</pre>'
                      if code.strip() else "")
             parts.append(_row(f"<b>⚠</b> {html.escape(prose)}{block}",

@@ -330,3 +330,17 @@ def test_ipympl_canvas_gets_full_frames_only() -> None:
     for p in [(0.5, 0.5), (-0.5, 0.2), (0.1, -0.9)]:
         ex.pick(p)  # blitted
     assert modes and set(modes) == {"full"}
+
+
+def test_long_custom_formula_wraps_between_terms_in_the_panel() -> None:
+    ex = SurfaceExplorer("x^4 - 2*x^2 + x*y + sin(3*y) + y^2")
+    html = ex.panel_html()
+    assert "$L(x, y) = x^{4}$ ${} -  2 x^{2}$ ${} + x y$" in html
+    row = html.split("$L(x, y) = ", 1)[1].split("</div>", 1)[0]
+    pieces = row.rstrip("$").split("$ ${} ")
+    terms = ex.state.expr.as_ordered_terms()
+    assert len(pieces) == len(terms) == 5  # one inline formula per term: wraps between them
+    for piece, term in zip(pieces[1:], terms[1:], strict=True):
+        sign, body = piece.split(" ", 1)
+        assert (sign == "-") == sp.latex(term).startswith("-")
+        assert body.strip() == sp.latex(term).lstrip("-").strip()
