@@ -369,7 +369,7 @@ class SurfaceExplorer:
                 # one $…$ per term, so a long formula wraps between terms in a narrow panel
                 pieces = [sp.latex(t) for t in terms]
                 formula = f"$L({', '.join(names)}) = {pieces[0]}$" + "".join(
-                    f" ${{}} - {t[1:]}$" if t.startswith("-") else f" ${{}} + {t}$"
+                    f"<wbr>${{}} - {t[1:]}$" if t.startswith("-") else f"<wbr>${{}} + {t}$"
                     for t in pieces[1:])
         # one row per fact, so the panel stays readable when it is narrow; a long formula
         # scrolls inside its own row instead of widening (or being clipped with) the panel

@@ -335,9 +335,9 @@ def test_ipympl_canvas_gets_full_frames_only() -> None:
 def test_long_custom_formula_wraps_between_terms_in_the_panel() -> None:
     ex = SurfaceExplorer("x^4 - 2*x^2 + x*y + sin(3*y) + y^2")
     html = ex.panel_html()
-    assert "$L(x, y) = x^{4}$ ${} -  2 x^{2}$ ${} + x y$" in html
+    assert "$L(x, y) = x^{4}$<wbr>${} -  2 x^{2}$<wbr>${} + x y$" in html
     row = html.split("$L(x, y) = ", 1)[1].split("</div>", 1)[0]
-    pieces = row.rstrip("$").split("$ ${} ")
+    pieces = row.rstrip("$").split("$<wbr>${} ")
     terms = ex.state.expr.as_ordered_terms()
     assert len(pieces) == len(terms) == 5  # one inline formula per term: wraps between them
     for piece, term in zip(pieces[1:], terms[1:], strict=True):
