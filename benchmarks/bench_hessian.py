@@ -131,7 +131,7 @@ def bench_hvp(repeats: int) -> None:
 def bench_lanczos(sizes: list[int]) -> None:
     print("\n== Most negative eigenpair via HVP + Lanczos (eigsh; ncv 100, 160 above P = 20 000)")
     print("   network 8 → h → 1 tanh, MSE on 256 samples, random initialisation")
-    print(f"{'P':>8} {'HVPs':>5} {'time':>9} {'peak MB':>8} {'λ_min':>12}   dense check")
+    print(f"{'P':>8} {'HVPs':>5} {'time':>9} {'peak MiB':>8} {'λ_min':>12}   dense check")
     for target in sizes:
         model, theta, X, y = make_network_problem(target, seed=0)
         hvp = network_hvp(model, theta, X, y)
@@ -150,7 +150,7 @@ def bench_lanczos(sizes: list[int]) -> None:
             lam_d, vec_d = dense
             dv = min(np.linalg.norm(vec - vec_d), np.linalg.norm(vec + vec_d))
             line += (f"   dense λ {lam_d:.6f} (|Δλ| {abs(lam - lam_d):.1e}, |Δv| {dv:.1e}; "
-                     f"{dsec:.2f}s, {dpeak / 2**20:.1f} MB)")
+                     f"{dsec:.2f}s, {dpeak / 2**20:.1f} MiB)")
         else:
             line += f"   dense would need {8 * model.n_params**2 / 2**30:.1f} GiB for H alone"
         print(line, flush=True)
