@@ -557,7 +557,7 @@ class SurfaceExplorer:
             if leg is not None and cax is not None:  # live view: legend below the map
                 handles, labels = ax.get_legend_handles_labels()
                 leg.remove()
-                below = offset_copy(ax.transAxes, fig=ax.figure, y=-44, units="dots")
+                below = offset_copy(ax.transAxes, fig=ax.figure, y=-56, units="dots")
                 ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                           bbox_transform=below, ncol=3, fontsize=8.5, frameon=False,
                           handletextpad=0.4, columnspacing=1.2, borderaxespad=0)
