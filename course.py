@@ -236,7 +236,7 @@ def _sliced_reply_polling():
         AsyncZMQSocketChannel.get_msg = original
 
 
-def run_notebook(nb, cwd: Path, *, store_widget_state: bool = True):
+def run_notebook(nb, cwd: Path):
     """Execute a notebook object in place with the course's fixed kernel settings."""
     from nbclient import NotebookClient
 
@@ -247,7 +247,7 @@ def run_notebook(nb, cwd: Path, *, store_widget_state: bool = True):
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
         timeout=300,
         record_timing=False,
-        store_widget_state=store_widget_state,
+        store_widget_state=True,  # also needed by nbclient whenever an Output widget is used
         resources={"metadata": {"path": str(cwd)}},
     )
     with _sliced_reply_polling():

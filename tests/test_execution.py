@@ -44,7 +44,7 @@ def test_solutions_pass(notebook_path):
             exercises.append(i)
     if not exercises:
         return
-    load_course_module().run_notebook(nb, notebook_path.parent, store_widget_state=False)
+    load_course_module().run_notebook(nb, notebook_path.parent)
     for i in exercises:
         text = "".join(o.get("text", "") for o in nb.cells[i].outputs)
         assert CORRECT in text and NOT_YET not in text and NOT_ATTEMPTED not in text, (
