@@ -21,9 +21,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import sys
 
 import numpy as np
+from _blas import restart_with_blas_threads
 
 from helpers.network import MLP
 from helpers.training import mlp_flops_per_update, time_calls, updates_per_epoch
@@ -37,11 +37,7 @@ def main() -> None:
     parser.add_argument("--blas-threads", type=int, default=0,
                         help="BLAS threads (0: the library default)")
     args = parser.parse_args()
-    if args.blas_threads > 0 and os.environ.get("OPENBLAS_NUM_THREADS") != str(args.blas_threads):
-        # the BLAS reads its thread count when numpy is imported: start again with it set
-        n = str(args.blas_threads)
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": n, "OMP_NUM_THREADS": n, "MKL_NUM_THREADS": n}
-        os.execve(sys.executable, [sys.executable, *sys.argv], env)
+    restart_with_blas_threads(args.blas_threads)
 
     rng = np.random.default_rng(0)
     net = MLP(784, args.hidden, 10)

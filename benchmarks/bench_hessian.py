@@ -21,10 +21,10 @@ import argparse
 import os
 import platform
 import resource
-import sys
 import time
 
 import numpy as np
+from _blas import restart_with_blas_threads
 
 from helpers.curvature import (
     dense_lowest_eigenpair,
@@ -164,11 +164,7 @@ def main() -> None:
     parser.add_argument("--blas-threads", type=int, default=0,
                         help="BLAS threads (0: the library default)")
     args = parser.parse_args()
-    if args.blas_threads > 0 and os.environ.get("OPENBLAS_NUM_THREADS") != str(args.blas_threads):
-        # the BLAS reads its thread count when numpy is imported: start again with it set
-        n = str(args.blas_threads)
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": n, "OMP_NUM_THREADS": n, "MKL_NUM_THREADS": n}
-        os.execve(sys.executable, [sys.executable, *sys.argv], env)
+    restart_with_blas_threads(args.blas_threads)
     print(f"numpy {np.__version__}, {os.cpu_count()} cores, {platform.machine()}, load average "
           f"{os.getloadavg()[0]:.1f}, OPENBLAS_NUM_THREADS="
           f"{os.environ.get('OPENBLAS_NUM_THREADS', 'default')}")

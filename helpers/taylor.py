@@ -305,6 +305,16 @@ def _check_2d(variables: Sequence[sp.Symbol], bounds: Any) -> tuple[tuple[float,
 # ----------------------------------------------------------------------------- notebook 02 view
 
 
+def _frame(ax: Any, names: Sequence[str], bounds: Sequence[tuple[float, float]]) -> None:
+    """Label a contour map's axes, fix its limits and square its aspect."""
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    ax.set_xlim(bounds[0])
+    ax.set_ylim(bounds[1])
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(False)
+
+
 class TaylorExplorer:
     """Logic of notebook 02's interactive: θ′ and a direction; true loss vs Taylor models."""
 
@@ -396,12 +406,7 @@ class TaylorExplorer:
             model.set_path_effects([patheffects.withStroke(linewidth=2.8, foreground="black")])
             ax.plot(*np.array([p - self.span * u, p + self.span * u]).T, color="black", lw=2)
             ax.scatter(*p, s=70, color="white", edgecolor="black", zorder=5)
-            ax.set_xlabel(names[0])
-            ax.set_ylabel(names[1])
-            ax.set_xlim(self.bounds[0])
-            ax.set_ylim(self.bounds[1])
-            ax.set_aspect("equal", adjustable="box")
-            ax.grid(False)
+            _frame(ax, names, self.bounds)
             ax.set_title(f"loss (white) vs order-{k} model (dashed)", color=ORDER_COLORS[k])
         coords = ", ".join(f"{c + 0.0:.2f}" for c in p)
         fig.suptitle(f"θ′ = ({coords}),  L(θ′) = {self.value:.3f},  ‖g‖ = "
@@ -495,12 +500,7 @@ class PointInspector:
                         path_effects=[patheffects.withStroke(linewidth=5, foreground="black")])
             kind = report.kind
             ax.scatter(*report.point, s=80, color=KIND_COLORS[kind], edgecolor="white", zorder=5)
-            ax.set_xlabel(names[0])
-            ax.set_ylabel(names[1])
-            ax.set_xlim(self.bounds[0])
-            ax.set_ylim(self.bounds[1])
-            ax.set_aspect("equal", adjustable="box")
-            ax.grid(False)
+            _frame(ax, names, self.bounds)
             ax.set_title(title)
         verdict = report.kind if report.kind != "degenerate" else (
             f"degenerate → {report.resolved_kind}")
