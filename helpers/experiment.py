@@ -555,6 +555,6 @@ def plot_goe(
     ax2.semilogy(ns[ok], ps[ok], "o", color="#D55E00", label="Monte Carlo")
     ax2.axvline(n, color="k", lw=1, ls=":")
     ax2.set(xlabel="matrix size N", ylabel="P(all N eigenvalues > 0)",
-            title="local minima become rare fast")
+            title="local minima become rare fast", xticks=ns)
     ax2.legend(fontsize=8)
     return ax1, ax2
