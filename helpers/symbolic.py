@@ -399,15 +399,22 @@ def _directions(n: int, null_vectors: list[sp.Matrix]) -> list[sp.Matrix]:
     return dirs
 
 
+def _sign_proof(diff: sp.Expr, vars_: tuple[sp.Symbol, ...],
+                template: str) -> tuple[str, str] | None:
+    """(kind, reason) when sympy proves diff = f − f(p) ≥ 0 or ≤ 0 everywhere, else None."""
+    s = _prove_sign(diff, vars_)
+    if not s:
+        return None
+    rel, kind = ("≥", "minimum") if s == 1 else ("≤", "maximum")
+    return f"local {kind}", template.format(diff=_pretty(_safe_factor(diff)), rel=rel, kind=kind)
+
+
 def _resolve_exact(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr],
                    fp: sp.Expr, H: sp.Matrix) -> tuple[str, str]:
     """Higher-order look at a degenerate critical point p (exact). Returns (kind, reason)."""
-    diff = expr - fp
-    s = _prove_sign(diff, vars_)
-    if s:
-        rel, kind = ("≥", "minimum") if s == 1 else ("≤", "maximum")
-        return f"local {kind}", (f"f − f(p) = {_pretty(_safe_factor(diff))} {rel} 0 everywhere, "
-                                 f"so p is a {kind}")
+    proved = _sign_proof(expr - fp, vars_, "f − f(p) = {diff} {rel} 0 everywhere, so p is a {kind}")
+    if proved:
+        return proved
     t = sp.Dummy("t", real=True)
     shifted = expr.xreplace({v: pi + t * sp.Symbol(f"_d{i}") for i, (v, pi) in
                              enumerate(zip(vars_, p, strict=True))})
@@ -450,12 +457,10 @@ def _resolve_nonsmooth(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.E
     reason; the label stays "undetermined" (without a gradient, "saddle point" and "a
     sloped kink" cannot be told apart).
     """
-    diff = expr - fp
-    s = _prove_sign(diff, vars_)
-    if s:
-        rel, kind = ("≥", "minimum") if s == 1 else ("≤", "maximum")
-        return f"local {kind}", (f"but f − f(p) = {_pretty(_safe_factor(diff))} {rel} 0 "
-                                 f"everywhere, so p is a {kind} anyway")
+    proved = _sign_proof(expr - fp, vars_,
+                         "but f − f(p) = {diff} {rel} 0 everywhere, so p is a {kind} anyway")
+    if proved:
+        return proved
     t = sp.Dummy("t", positive=True)
     seen: dict[int, sp.Matrix] = {}
     base = _directions(len(vars_), [])
