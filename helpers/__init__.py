@@ -20,6 +20,12 @@ _EXPORTS: dict[str, str] = {
     "escape_direction": "symbolic",
     "PointReport": "symbolic",
     "CriticalFamily": "symbolic",
+    # one vocabulary for spectra
+    "EIG_TOL": "spectrum",
+    "Inertia": "spectrum",
+    "inertia": "spectrum",
+    "kind_from_inertia": "spectrum",
+    "verdict_text": "spectrum",
     # the course's error surfaces
     "SURFACES": "surfaces",
     "Surface": "surfaces",
@@ -39,11 +45,11 @@ _EXPORTS: dict[str, str] = {
     "plot_critical_points": "plotting",
     # exercises that check themselves
     "check": "exercises",
-    # untrusted formulas and the surface explorer (issue 4)
+    # untrusted formulas and the surface explorer
     "parse_loss": "parsing",
     "check_surface": "parsing",
     "SurfaceExplorer": "explorer",
-    # exact Hessian engine for small networks and the minimum-ratio experiment (issue 5)
+    # exact Hessian engine for small networks and the minimum-ratio experiment
     "MLP": "network",
     "minimum_ratio_experiment": "experiment",
     "lowest_eigenpair": "curvature",
@@ -55,6 +61,50 @@ _EXPORTS: dict[str, str] = {
     # optimisers and training loops (notebooks 06-07)
     "optimizers": "optimizers",
     "training": "training",
+    # further names the notebooks use (notebooks import only from `helpers`)
+    "DEFAULT_NCV": "curvature",
+    "dense_lowest_eigenpair": "curvature",
+    "loss_along_direction": "curvature",
+    "measure": "curvature",
+    "network_hvp": "curvature",
+    "CountedHVP": "escape",
+    "change_along": "escape",
+    "dense_hessian_bytes": "escape",
+    "format_bytes": "escape",
+    "format_seconds": "escape",
+    "lanczos_workspace_bytes": "escape",
+    "linear_escape_slope": "escape",
+    "numeric_surface": "escape",
+    "step_table": "escape",
+    "DEFAULT_RUNS": "experiment",
+    "canonical_theta": "experiment",
+    "distinct_critical_points": "experiment",
+    "follow_l2": "experiment",
+    "goe_all_positive_probability": "experiment",
+    "goe_asymptotic": "experiment",
+    "goe_matrices": "experiment",
+    "plot_goe": "experiment",
+    "widget_progress": "experiment",
+    "DEMO_SURFACES": "optimizers",
+    "MomentumDemo": "optimizers",
+    "loss_and_grad": "optimizers",
+    "plot_probe": "plotting",
+    "probe_point": "plotting",
+    "NEGATIVE_COLOR": "style",
+    "POSITIVE_COLOR": "style",
+    "finite_difference_hessian": "taylor",
+    "loglog_slope": "taylor",
+    "naive_kind": "taylor",
+    "quadratic_form": "taylor",
+    "random_unit_vectors": "taylor",
+    "unit_circle": "taylor",
+    "LineFit": "training",
+    "batch_size_experiment": "training",
+    "classification_task": "training",
+    "epoch_batches": "training",
+    "minibatch_path": "training",
+    "mlp_flops_per_update": "training",
+    "updates_per_epoch": "training",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -45,8 +45,8 @@ from helpers.surfaces import SURFACES, Surface
 from helpers.symbolic import (
     CriticalFamily,
     PointReport,
-    _compiled,
     analyze_point,
+    compile_numeric,
     critical_points,
     escape_direction,
 )
@@ -264,7 +264,7 @@ class SurfaceExplorer:
         (x0, x1), (y0, y1) = state.bounds
         xs, ys = np.meshgrid(np.linspace(x0, x1, 31), np.linspace(y0, y1, 31))
         pts = np.array([xs.ravel(), ys.ravel()])
-        _, grad_fn, hess_fn = _compiled(self._analysis, state.variables)
+        _, grad_fn, hess_fn = compile_numeric(self._analysis, state.variables)
         with np.errstate(all="ignore"):
             g = np.linalg.norm(grad_fn(pts), axis=0)
             H = np.moveaxis(hess_fn(pts), -1, 0)
@@ -346,7 +346,7 @@ class SurfaceExplorer:
         st = self.state
         p0 = np.asarray(st.point if start is None else start, dtype=float)
         lr = self.lr if self.lr is not None else 0.5 / max(self._lam_big, 1e-12)
-        _, grad_fn, _ = _compiled(self._analysis, st.variables)
+        _, grad_fn, _ = compile_numeric(self._analysis, st.variables)
         steps = self.gd_steps if self.gd_steps > 0 else 200
         try:
             path = gradient_descent(grad_fn, p0, lr, steps)
@@ -437,7 +437,7 @@ class SurfaceExplorer:
         if moved < 1e-9 * self.width:
             return (f"Gradient descent (white line, lr = {_fmt(lr)}) does not move: g = 0 "
                     "here, so it stays on this critical point.")
-        value_fn = _compiled(self._analysis, self.state.variables)[0]
+        value_fn = compile_numeric(self._analysis, self.state.variables)[0]
         with np.errstate(all="ignore"):
             value = float(value_fn(path[-1]))
         return (f"Gradient descent (white line, lr = {_fmt(lr)}, {steps} steps) ends at "
@@ -527,9 +527,9 @@ class SurfaceExplorer:
         st = self.state
         expr, vars_, box = self._analysis, st.variables, st.bounds
         (x0, x1), (y0, y1) = box
-        _, _, hess_fn = _compiled(expr, vars_)
+        _, _, hess_fn = compile_numeric(expr, vars_)
         xs, ys = np.meshgrid(np.linspace(x0, x1, 41), np.linspace(y0, y1, 41))
-        value_fn = _compiled(expr, vars_)[0]
+        value_fn = compile_numeric(expr, vars_)[0]
         with np.errstate(all="ignore"):
             z = value_fn(np.array([xs, ys]))
         undefined = not np.all(np.isfinite(z))
@@ -619,7 +619,7 @@ class SurfaceExplorer:
         ax3.clear()
         (x0, x1), (y0, y1) = st.bounds
         X, Y = np.meshgrid(np.linspace(x0, x1, 60), np.linspace(y0, y1, 60))
-        value_fn = _compiled(self._analysis, st.variables)[0]
+        value_fn = compile_numeric(self._analysis, st.variables)[0]
         with np.errstate(all="ignore"):
             Z = value_fn(np.array([X, Y]))
         Z[~np.isfinite(Z)] = np.nan

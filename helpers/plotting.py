@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from helpers.style import KIND_COLORS, KIND_MARKERS, LOSS_CMAP
-from helpers.symbolic import CriticalFamily, PointReport, _check_inputs, _compiled
+from helpers.symbolic import CriticalFamily, PointReport, check_inputs, compile_numeric
 
 
 def _axes(ax: Any) -> Any:
@@ -30,12 +30,12 @@ def _name(v: sp.Symbol) -> str:
 def grid_values(f: Any, variables: Sequence[sp.Symbol], bounds: Sequence[tuple[float, float]],
                 n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(X, Y, Z) of f on an n×n grid over a 2-D box (Z has NaN where f is not finite)."""
-    expr, vars_ = _check_inputs(f, variables)
+    expr, vars_ = check_inputs(f, variables)
     if len(vars_) != 2:
         raise ValueError("contour plots need a function of exactly 2 variables")
     (x0, x1), (y0, y1) = bounds
     X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
-    value_fn, _, _ = _compiled(expr, vars_)
+    value_fn, _, _ = compile_numeric(expr, vars_)
     with np.errstate(all="ignore"):
         Z = value_fn(np.array([X, Y]))
     Z[~np.isfinite(Z)] = np.nan
@@ -141,11 +141,11 @@ class PointProbe:
 def probe_point(f: Any, variables: Sequence[sp.Symbol], point: Sequence[float], *,
                 arrow_scale: float = 0.25, max_length: float = 1.0) -> PointProbe:
     """Loss, gradient and the descent arrow −g (scaled by arrow_scale, capped) at ``point``."""
-    expr, vars_ = _check_inputs(f, variables)
+    expr, vars_ = check_inputs(f, variables)
     p = np.asarray(point, dtype=float)
     if p.shape != (len(vars_),) or not np.all(np.isfinite(p)):
         raise ValueError(f"point must be {len(vars_)} finite numbers")
-    value_fn, grad_fn, _ = _compiled(expr, vars_)
+    value_fn, grad_fn, _ = compile_numeric(expr, vars_)
     loss = float(value_fn(p))
     g = grad_fn(p)
     norm = float(np.linalg.norm(g))

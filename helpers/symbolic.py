@@ -49,7 +49,7 @@ _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 
 # --------------------------------------------------------------------------- validation
-def _check_inputs(f: Any, variables: Any) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
+def check_inputs(f: Any, variables: Any) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
     """Return (f, variables) as sympy objects or raise a ValueError a student understands."""
     if isinstance(f, str):
         raise ValueError("f must be a sympy expression, not a string; use helpers.parse_loss(text)")
@@ -144,7 +144,7 @@ def _derivatives(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]) -> tuple[list, lis
 
 def gradient(f: Any, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     """Column vector of first partial derivatives of ``f`` (variables are real)."""
-    expr, vars_ = _check_inputs(f, variables)
+    expr, vars_ = check_inputs(f, variables)
     if not expr.has(*_KINK_FUNCS, sp.Piecewise, sp.Max, sp.Min):
         return sp.Matrix([sp.diff(expr, v) for v in vars_])
     return sp.Matrix(_derivatives(expr, vars_)[0])
@@ -152,7 +152,7 @@ def gradient(f: Any, variables: Sequence[sp.Symbol]) -> sp.Matrix:
 
 def hessian(f: Any, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     """Symmetric matrix of second partial derivatives of ``f`` (variables are real)."""
-    expr, vars_ = _check_inputs(f, variables)
+    expr, vars_ = check_inputs(f, variables)
     if not expr.has(*_KINK_FUNCS, sp.Piecewise, sp.Max, sp.Min):
         return sp.hessian(expr, vars_)
     return sp.Matrix(_derivatives(expr, vars_)[1])
@@ -201,7 +201,7 @@ def _kink_args(expr: sp.Expr) -> tuple[tuple[sp.Expr, str], ...]:
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]):
+def compile_numeric(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]):
     """numpy functions (value, gradient, Hessian) of expr; arrays of points in, arrays out.
 
     Derivatives of abs/sign/Heaviside contain DiracDelta terms: they are 0 away from the
@@ -604,7 +604,7 @@ def analyze_point(f: Any, variables: Sequence[sp.Symbol], point: Any, *,
     conservative: a kink of a C² function such as |x|³ is also reported as not smooth.
     A point where f itself is not finite (log(0), 1/0) raises ValueError.
     """
-    expr, vars_ = _check_inputs(f, variables)
+    expr, vars_ = check_inputs(f, variables)
     if not (grad_tol > 0 and eig_tol > 0):
         raise ValueError("grad_tol and eig_tol must be positive")
     exact_p, num_p = _as_point(point, len(vars_))
@@ -722,7 +722,7 @@ def _second_order_reason(kind: str, eigvals: np.ndarray, zero: int, *, exact: bo
 
 
 def _analyze_numeric(expr, vars_, p, grad_tol, eig_tol, snap: bool = True) -> PointReport:
-    value_fn, grad_fn, hess_fn = _compiled(expr, vars_)
+    value_fn, grad_fn, hess_fn = compile_numeric(expr, vars_)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # e.g. numpy's "invalid value" in sqrt(-1)
         fp = float(value_fn(p))
@@ -1157,7 +1157,7 @@ def _newton_search(expr, vars_, lo: np.ndarray, hi: np.ndarray, n_starts: int,
                    iters: int = 80) -> np.ndarray:
     """Multi-start Newton on ∇f = 0 from a grid over the box; returns converged points."""
     n = len(vars_)
-    _, grad_fn, hess_fn = _compiled(expr, vars_)
+    _, grad_fn, hess_fn = compile_numeric(expr, vars_)
     per = max(3, round(n_starts ** (1 / n)))
     axes = [np.linspace(a, b, per) for a, b in zip(lo, hi, strict=True)]
     x = np.array(np.meshgrid(*axes, indexing="ij")).reshape(n, -1)  # (n, m)
@@ -1193,7 +1193,7 @@ def _nearly_critical(expr, vars_, pts: np.ndarray, grad_tol: float) -> np.ndarra
     """
     if len(pts) == 0:
         return pts
-    value_fn, grad_fn, hess_fn = _compiled(expr, vars_)
+    value_fn, grad_fn, hess_fn = compile_numeric(expr, vars_)
     x = pts.T
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1246,7 +1246,7 @@ def critical_points(f: Any, variables: Sequence[sp.Symbol],
     back as ONE family with that implicit equation (x² + y² = 1, not y = ±sqrt(1 − x²)).
     Isolated points come first, sorted by kind then coordinates; then families.
     """
-    expr, vars_ = _check_inputs(f, variables)
+    expr, vars_ = check_inputs(f, variables)
     try:
         b = np.array(bounds, dtype=float)
     except (TypeError, ValueError) as exc:
