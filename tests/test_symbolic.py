@@ -9,7 +9,6 @@ import sympy as sp
 
 from helpers.symbolic import (
     KINDS,
-    RESOLVED_KINDS,
     CriticalFamily,
     PointReport,
     analyze_point,
@@ -18,12 +17,14 @@ from helpers.symbolic import (
     gradient,
     hessian,
 )
+from helpers.symbolic.resolve import leading_term
 
 x, y, z, w1, w2 = sp.symbols("x y z w1 w2")
 LECTURE = (1 - w1 * w2) ** 2
 HIMMELBLAU = (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
 CAMEL = (4 - sp.Rational(21, 10) * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
 ROSENBROCK = (1 - x) ** 2 + 100 * (y - x**2) ** 2
+RESOLVED_KINDS = ("local minimum", "local maximum", "saddle point", "undetermined")
 
 
 # ------------------------------------------------- derivatives vs finite differences
@@ -467,17 +468,15 @@ def test_non_polynomial_degenerate_points_never_raise_and_never_mislabel():
 
 
 def test_leading_term_falls_back_instead_of_raising():
-    from helpers.symbolic import _leading_term
-
     t = sp.Symbol("t", real=True)
     s = sp.Symbol("s", positive=True)
-    assert _leading_term(t**3 - t**4, t) == (3, 1)
-    assert _leading_term(sp.Abs(t) ** 3, t) is None  # not a power series in t
-    assert _leading_term(sp.sqrt(t**2 + t**4), t) is None
-    assert _leading_term(sp.sqrt(2 * s**2), s, one_sided=True) == (1, 1)
-    assert _leading_term(-s ** sp.Rational(3, 2), s, one_sided=True) == (sp.Rational(3, 2), -1)
-    assert _leading_term(sp.Piecewise((t, t > 0), (t**2, True)), t) is None
-    assert _leading_term(1 / t, t) is None
+    assert leading_term(t**3 - t**4, t) == (3, 1)
+    assert leading_term(sp.Abs(t) ** 3, t) is None  # not a power series in t
+    assert leading_term(sp.sqrt(t**2 + t**4), t) is None
+    assert leading_term(sp.sqrt(2 * s**2), s, one_sided=True) == (1, 1)
+    assert leading_term(-s ** sp.Rational(3, 2), s, one_sided=True) == (sp.Rational(3, 2), -1)
+    assert leading_term(sp.Piecewise((t, t > 0), (t**2, True)), t) is None
+    assert leading_term(1 / t, t) is None
 
 
 def test_undefined_value_is_a_readable_error():
