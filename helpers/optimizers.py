@@ -20,9 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
-
-from helpers.surfaces import Surface
 
 Schedule = Callable[[int], float]
 LearningRate = float | Schedule
@@ -37,15 +34,19 @@ def _check_positive(value: float, name: str) -> float:
     return value
 
 
-def _check_eps(eps: float) -> float:
-    """The small constant added to sigma: a non-negative float."""
-    if eps < 0:
-        raise ValueError(f"eps must be >= 0, got {eps}")
-    return float(eps)
+def _check_count(value: int, name: str, minimum: int) -> int:
+    """Return value as int, or raise ValueError unless it is a whole number >= minimum."""
+    if int(value) != value or value < minimum:
+        raise ValueError(f"{name} must be a whole number of steps >= {minimum}, got {value}")
+    return int(value)
 
 
-def _check_fraction(value: float, name: str) -> float:
-    """Return value as float, or raise ValueError unless 0 <= value < 1."""
+def _check_coefficient(name: str, value: float) -> float:
+    """An optimiser coefficient: eps must be >= 0, the others (momentum, alpha, beta) in [0, 1)."""
+    if name == "eps":
+        if value < 0:
+            raise ValueError(f"eps must be >= 0, got {value}")
+        return float(value)
     value = float(value)
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{name} must be between 0 (included) and 1 (excluded), got {value}")
@@ -78,9 +79,7 @@ def inverse_sqrt_decay(lr: float) -> Schedule:
 def linear_warmup(lr: float, n_warmup: int, after: Schedule | None = None) -> Schedule:
     """Schedule: warm-up lr*(t+1)/n_warmup for t < n_warmup, then ``after(t - n_warmup)`` or lr."""
     lr = _check_positive(lr, "lr")
-    if int(n_warmup) != n_warmup or n_warmup < 1:
-        raise ValueError(f"n_warmup must be a whole number of steps >= 1, got {n_warmup}")
-    n_warmup = int(n_warmup)
+    n_warmup = _check_count(n_warmup, "n_warmup", 1)
 
     def schedule(t: int) -> float:
         if t < n_warmup:
@@ -93,9 +92,7 @@ def linear_warmup(lr: float, n_warmup: int, after: Schedule | None = None) -> Sc
 def warmup_then_decay(lr: float, n_warmup: int) -> Schedule:
     """Schedule: linear warm-up to lr over n_warmup steps, then lr * sqrt(n_warmup / (t + 1))."""
     lr = _check_positive(lr, "lr")
-    if int(n_warmup) != n_warmup or n_warmup < 1:
-        raise ValueError(f"n_warmup must be a whole number of steps >= 1, got {n_warmup}")
-    n_warmup = int(n_warmup)
+    n_warmup = _check_count(n_warmup, "n_warmup", 1)
     return lambda t: lr * min((t + 1) / n_warmup, np.sqrt(n_warmup / (t + 1.0)))
 
 
@@ -103,20 +100,31 @@ def warmup_then_decay(lr: float, n_warmup: int) -> Schedule:
 
 
 class Optimizer:
-    """Base class: ``step(theta, grad)`` returns the next theta; ``reset()`` forgets the past."""
+    """Base class: ``step(theta, grad)`` returns the next theta; ``reset()`` forgets the past.
+
+    A subclass passes its coefficients (momentum, alpha, beta1, beta2, eps) to ``__init__``,
+    which checks and stores them, and lists its state in ``state_names`` (None after reset).
+    """
 
     lr: LearningRate
+    state_names: tuple[str, ...] = ()
 
-    def __init__(self, lr: LearningRate) -> None:
+    def __init__(self, lr: LearningRate, **coefficients: float) -> None:
+        self.coefficients = {name: _check_coefficient(name, value)
+                             for name, value in coefficients.items()}
         if not callable(lr):
             _check_positive(lr, "lr")
         self.lr = lr
+        for name, value in self.coefficients.items():
+            setattr(self, name, value)
         self.reset()
 
     def reset(self) -> None:
         """Forget all state; the next step is step t = 0."""
         self.t = 0
         self.effective_lr: np.ndarray | float = 0.0
+        for name in self.state_names:
+            setattr(self, name, None)
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """One update from theta with gradient grad; returns the new theta."""
@@ -132,11 +140,8 @@ class Optimizer:
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
+        fields = ", ".join(f"{k}={v!r}" for k, v in {"lr": self.lr, **self.coefficients}.items())
         return f"{type(self).__name__}({fields})"
-
-    def _params(self) -> dict[str, object]:
-        return {"lr": self.lr}
 
 
 class SGD(Optimizer):
@@ -154,22 +159,18 @@ class Momentum(Optimizer):
     m_t = -sum_i momentum^(t-i) lr_i grad_i is a weighted sum of all past gradients.
     """
 
-    def __init__(self, lr: LearningRate, momentum: float = 0.9) -> None:
-        self.momentum = _check_fraction(momentum, "momentum")
-        super().__init__(lr)
+    momentum: float
+    m: np.ndarray | None
+    state_names = ("m",)
 
-    def reset(self) -> None:
-        super().reset()
-        self.m: np.ndarray | None = None
+    def __init__(self, lr: LearningRate, momentum: float = 0.9) -> None:
+        super().__init__(lr, momentum=momentum)
 
     def _update(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
         m = np.zeros_like(theta) if self.m is None else self.m
         self.m = self.momentum * m - lr * grad
         self.effective_lr = lr
         return theta + self.m
-
-    def _params(self) -> dict[str, object]:
-        return {"lr": self.lr, "momentum": self.momentum}
 
 
 class Adagrad(Optimizer):
@@ -179,23 +180,19 @@ class Adagrad(Optimizer):
     (``inverse_sqrt_decay``) this is exactly the original Adagrad, lr / sqrt(sum of grad^2).
     """
 
-    def __init__(self, lr: LearningRate, eps: float = 1e-8) -> None:
-        self.eps = _check_eps(eps)
-        super().__init__(lr)
+    eps: float
+    sum_sq: np.ndarray | None
+    sigma: np.ndarray | None
+    state_names = ("sum_sq", "sigma")
 
-    def reset(self) -> None:
-        super().reset()
-        self.sum_sq: np.ndarray | None = None
-        self.sigma: np.ndarray | None = None
+    def __init__(self, lr: LearningRate, eps: float = 1e-8) -> None:
+        super().__init__(lr, eps=eps)
 
     def _update(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
         self.sum_sq = grad**2 if self.sum_sq is None else self.sum_sq + grad**2
         self.sigma = np.sqrt(self.sum_sq / (self.t + 1))
         self.effective_lr = lr / (self.sigma + self.eps)
         return theta - self.effective_lr * grad
-
-    def _params(self) -> dict[str, object]:
-        return {"lr": self.lr, "eps": self.eps}
 
 
 class RMSProp(Optimizer):
@@ -204,14 +201,13 @@ class RMSProp(Optimizer):
     theta <- theta - lr_t / (sigma_t + eps) * grad.  Small alpha: recent gradients dominate.
     """
 
-    def __init__(self, lr: LearningRate, alpha: float = 0.9, eps: float = 1e-8) -> None:
-        self.alpha = _check_fraction(alpha, "alpha")
-        self.eps = _check_eps(eps)
-        super().__init__(lr)
+    alpha: float
+    eps: float
+    sigma: np.ndarray | None
+    state_names = ("sigma",)
 
-    def reset(self) -> None:
-        super().reset()
-        self.sigma: np.ndarray | None = None
+    def __init__(self, lr: LearningRate, alpha: float = 0.9, eps: float = 1e-8) -> None:
+        super().__init__(lr, alpha=alpha, eps=eps)
 
     def _update(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
         if self.sigma is None:
@@ -220,9 +216,6 @@ class RMSProp(Optimizer):
             self.sigma = np.sqrt(self.alpha * self.sigma**2 + (1 - self.alpha) * grad**2)
         self.effective_lr = lr / (self.sigma + self.eps)
         return theta - self.effective_lr * grad
-
-    def _params(self) -> dict[str, object]:
-        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps}
 
 
 class Adam(Optimizer):
@@ -233,18 +226,17 @@ class Adam(Optimizer):
     The first step is lr * g / (|g| + eps), i.e. about lr * sign(g).
     """
 
+    beta1: float
+    beta2: float
+    eps: float
+    m: np.ndarray | None
+    v: np.ndarray | None
+    state_names = ("m", "v")
+
     def __init__(
         self, lr: LearningRate, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
     ) -> None:
-        self.beta1 = _check_fraction(beta1, "beta1")
-        self.beta2 = _check_fraction(beta2, "beta2")
-        self.eps = _check_eps(eps)
-        super().__init__(lr)
-
-    def reset(self) -> None:
-        super().reset()
-        self.m: np.ndarray | None = None
-        self.v: np.ndarray | None = None
+        super().__init__(lr, beta1=beta1, beta2=beta2, eps=eps)
 
     def _update(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
         m = np.zeros_like(theta) if self.m is None else self.m
@@ -256,9 +248,6 @@ class Adam(Optimizer):
         denom = np.sqrt(v_hat) + self.eps
         self.effective_lr = lr / denom
         return theta - lr * m_hat / denom
-
-    def _params(self) -> dict[str, object]:
-        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
 
 # ------------------------------------------------------------------ running
@@ -275,9 +264,7 @@ class Trace:
 
 def trace(optimizer: Optimizer, grad_fn: GradFn, theta0: np.ndarray, n_steps: int) -> Trace:
     """Reset the optimiser and run n_steps updates from theta0, recording everything."""
-    if int(n_steps) != n_steps or n_steps < 0:
-        raise ValueError(f"n_steps must be a whole number >= 0, got {n_steps}")
-    n_steps = int(n_steps)
+    n_steps = _check_count(n_steps, "n_steps", 0)
     theta = np.array(theta0, dtype=float)
     if theta.ndim != 1:
         raise ValueError(f"theta0 must be a 1-D vector of parameters, got shape {theta.shape}")
@@ -301,9 +288,6 @@ def run(optimizer: Optimizer, grad_fn: GradFn, theta0: np.ndarray, n_steps: int)
 
 
 __all__ = [
-    "DEMO_SURFACES",
-    "MomentumDemo",
-    "loss_and_grad",
     "SGD",
     "Adagrad",
     "Adam",
@@ -320,93 +304,3 @@ __all__ = [
     "trace",
     "warmup_then_decay",
 ]
-
-
-# ------------------------------------------------------------------ demo surfaces of 06-07
-
-
-def _demo_surfaces() -> dict[str, Surface]:
-    x, y = sp.symbols("x y")
-    half = sp.Rational(1, 2)
-    return {
-        s.name: s
-        for s in [
-            Surface("double well", r"L = (x^2 - 1)^2 - 0.3\,x + y^2",
-                    (x**2 - 1) ** 2 - sp.Rational(3, 10) * x + y**2, (x, y),
-                    ((-2.3, 2.0), (-1.3, 1.3)),
-                    "A poor local minimum near x = -0.96, a saddle near x = -0.08 and the "
-                    "global minimum near x = 1.04 (all on y = 0)."),
-            Surface("elongated bowl", r"L = \frac{1}{2}\left(\frac{x^2}{1000} + y^2\right)",
-                    half * (x**2 / 1000 + y**2), (x, y), ((-22.0, 4.0), (-1.2, 1.2)),
-                    "Convex, curvature 1/1000 along x and 1 along y: one learning rate "
-                    "cannot suit both."),
-            Surface("steep valley",
-                    r"L = \frac{x^2}{100} + 10\left(\sqrt{1 + y^2} - 1 + 0.3\,y\right)",
-                    x**2 / 100 + 10 * (sp.sqrt(1 + y**2) - 1 + sp.Rational(3, 10) * y), (x, y),
-                    ((-9.0, 2.0), (-3.0, 3.0)),
-                    "A flat valley floor along x between steep walls along y."),
-        ]
-    }
-
-
-DEMO_SURFACES: dict[str, Surface] = _demo_surfaces()
-
-
-def loss_and_grad(surface: Surface) -> tuple[Callable[[np.ndarray], np.ndarray], GradFn]:
-    """Numeric loss(theta) (theta (..., 2)) and grad(theta) (theta (2,)) of a 2-variable surface."""
-    if len(surface.variables) != 2:
-        raise ValueError(f"{surface.name} has {len(surface.variables)} variables; need 2")
-    f = sp.lambdify(surface.variables, surface.expr, "numpy")
-    g = sp.lambdify(surface.variables, [sp.diff(surface.expr, v) for v in surface.variables],
-                    "numpy")
-
-    def loss(theta: np.ndarray) -> np.ndarray:
-        theta = np.asarray(theta, dtype=float)
-        return np.asarray(f(theta[..., 0], theta[..., 1]), dtype=float)
-
-    def grad(theta: np.ndarray) -> np.ndarray:
-        theta = np.asarray(theta, dtype=float)
-        return np.array(g(theta[0], theta[1]), dtype=float)
-
-    return loss, grad
-
-
-@dataclass(frozen=True)
-class MomentumDemo:
-    """Gradient descent and momentum from one start on the double well (logic of the sliders)."""
-
-    start: tuple[float, float] = (-2.0, 1.0)
-    n_steps: int = 300
-    surface: Surface = DEMO_SURFACES["double well"]
-
-    def paths(self, lr: float, momentum: float) -> dict[str, np.ndarray]:
-        """{'gradient descent': path, 'momentum': path}, each (n_steps + 1, 2)."""
-        _, grad = loss_and_grad(self.surface)
-        theta0 = np.array(self.start, dtype=float)
-        with np.errstate(over="ignore", invalid="ignore"):
-            return {
-                "gradient descent": run(SGD(lr), grad, theta0, self.n_steps),
-                "momentum": run(Momentum(lr, momentum=momentum), grad, theta0, self.n_steps),
-            }
-
-    def outcome(self, path: np.ndarray) -> str:
-        """Where a path ended: 'global minimum', 'poor local minimum', 'saddle' or 'elsewhere'."""
-        end = path[-1]
-        if not np.all(np.isfinite(end)):
-            return "diverged"
-        places = {"global minimum": (1.0356, 0.0), "poor local minimum": (-0.9601, 0.0),
-                  "saddle": (-0.0754, 0.0)}
-        for name, point in places.items():
-            if np.hypot(*(end - np.array(point))) < 0.05:
-                return name
-        return "elsewhere"
-
-    def summary(self, lr: float, momentum: float) -> str:
-        """One line per method: where it ended and its final loss."""
-        loss, _ = loss_and_grad(self.surface)
-        lines = []
-        for name, path in self.paths(lr, momentum).items():
-            where = self.outcome(path)
-            value = float(loss(path[-1])) if where != "diverged" else float("nan")
-            lines.append(f"{name:17s} ends at the {where} (loss {value:.3f})")
-        return "\n".join(lines)

@@ -174,47 +174,16 @@ def test_bad_input_raises_value_error(make):
 
 def test_repr_names_the_coefficients():
     assert repr(opt.Momentum(0.1, momentum=0.5)) == "Momentum(lr=0.1, momentum=0.5)"
+    assert repr(opt.Adam(0.1)) == "Adam(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-08)"
+    assert repr(opt.SGD(0.5)) == "SGD(lr=0.5)"
 
 
-@pytest.mark.parametrize("name", sorted(opt.DEMO_SURFACES))
-def test_demo_surface_gradients_match_finite_differences(name):
-    loss, grad = opt.loss_and_grad(opt.DEMO_SURFACES[name])
-    theta = np.array([0.37, -0.61])
-    e = 1e-6
-    fd = [(loss(theta + e * d) - loss(theta - e * d)) / (2 * e) for d in np.eye(2)]
-    np.testing.assert_allclose(grad(theta), fd, rtol=1e-6, atol=1e-8)
-    assert loss(np.zeros((3, 4, 2))).shape == (3, 4)
-
-
-def test_double_well_critical_points_are_as_labelled():
-    """Gradient ~ 0 at the three labelled points; Hessian signs: min, saddle, min."""
-    loss, grad = opt.loss_and_grad(opt.DEMO_SURFACES["double well"])
-    for x, curv_sign in ((-0.9601, 1), (-0.0754, -1), (1.0356, 1)):
-        assert np.linalg.norm(grad(np.array([x, 0.0]))) < 1e-3
-        assert np.sign(12 * x**2 - 4) == curv_sign  # d2L/dx2; d2L/dy2 = 2 > 0
-    assert loss(np.array([1.0356, 0.0])) < loss(np.array([-0.9601, 0.0]))
-
-
-def test_momentum_demo_gd_stops_in_poor_minimum_momentum_rolls_on():
-    demo = opt.MomentumDemo()
-    paths = demo.paths(0.02, 0.9)
-    assert demo.outcome(paths["gradient descent"]) == "poor local minimum"
-    assert demo.outcome(paths["momentum"]) == "global minimum"
-    assert demo.outcome(demo.paths(0.02, 0.0)["momentum"]) == "poor local minimum"
-    assert "global minimum" in demo.summary(0.02, 0.9)
-    assert demo.outcome(np.array([[0.0, 0.0], [np.nan, 1.0]])) == "diverged"
-    assert demo.outcome(np.array([[5.0, 5.0]])) == "elsewhere"
-    assert "diverged" in demo.summary(1.0, 0.9)
-
-
-def test_loss_and_grad_needs_two_variables():
-    import sympy as sp
-
-    from helpers.surfaces import Surface
-
-    x = sp.Symbol("x")
-    with pytest.raises(ValueError):
-        opt.loss_and_grad(Surface("1d", "x^2", x**2, (x,), ((-1.0, 1.0),), ""))
+def test_reset_forgets_the_state():
+    o = opt.Adam(0.1)
+    o.step(np.zeros(2), np.ones(2))
+    assert o.t == 1 and o.m is not None and o.v is not None
+    o.reset()
+    assert o.t == 0 and o.m is None and o.v is None and o.effective_lr == 0.0
 
 
 @pytest.mark.parametrize("cls", [opt.Adagrad, opt.RMSProp, opt.Adam])
