@@ -33,8 +33,8 @@ _EXPORTS: dict[str, str] = {
     # Taylor models and the point inspectors of notebooks 02-03
     "taylor_model": "taylor",
     "TaylorExpansion": "taylor",
-    "TaylorExplorer": "taylor",
-    "PointInspector": "taylor",
+    "TaylorExplorer": "inspectors",
+    "PointInspector": "inspectors",
     # figures
     "use_course_style": "style",
     "KIND_COLORS": "style",

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 
+from helpers.spectrum import verdict_text
 from helpers.style import KIND_COLORS, KIND_MARKERS, LOSS_CMAP
 from helpers.symbolic import CriticalFamily, PointReport, check_inputs, compile_numeric
 
@@ -27,14 +28,30 @@ def _name(v: sp.Symbol) -> str:
     return f"${sp.latex(v)}$"
 
 
+def frame_axes(ax: Any, names: Sequence[str], bounds: Sequence[tuple[float, float]]) -> Any:
+    """Label a map's axes, fix its limits to the box and square its aspect; returns the axes."""
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    ax.set_xlim(bounds[0])
+    ax.set_ylim(bounds[1])
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(False)
+    return ax
+
+
+def box_grid(bounds: Sequence[tuple[float, float]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(X, Y): an n×n grid of points over a 2-D box (``np.meshgrid`` of two linspaces)."""
+    (x0, x1), (y0, y1) = bounds
+    return np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+
+
 def grid_values(f: Any, variables: Sequence[sp.Symbol], bounds: Sequence[tuple[float, float]],
                 n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(X, Y, Z) of f on an n×n grid over a 2-D box (Z has NaN where f is not finite)."""
     expr, vars_ = check_inputs(f, variables)
     if len(vars_) != 2:
         raise ValueError("contour plots need a function of exactly 2 variables")
-    (x0, x1), (y0, y1) = bounds
-    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    X, Y = box_grid(bounds, n)
     value_fn, _, _ = compile_numeric(expr, vars_)
     with np.errstate(all="ignore"):
         Z = value_fn(np.array([X, Y]))
@@ -55,22 +72,10 @@ def plot_surface_contours(f: Any, variables: Sequence[sp.Symbol],
         label = r"$\log_{10}(1 + f - \min f)$"
     cs = ax.contourf(X, Y, Z, levels=levels, cmap=LOSS_CMAP)
     ax.contour(X, Y, Z, levels=cs.levels[::3], colors="white", linewidths=0.4, alpha=0.5)
-    x_var, y_var = variables
-    ax.set_xlabel(_name(x_var))
-    ax.set_ylabel(_name(y_var))
-    ax.set_xlim(bounds[0])
-    ax.set_ylim(bounds[1])
-    ax.set_aspect("equal", adjustable="box")
-    ax.grid(False)
+    frame_axes(ax, [_name(v) for v in variables], bounds)
     if colorbar:
         ax.figure.colorbar(cs, ax=ax, label=label, shrink=0.85)
     return ax
-
-
-def _label(kind: str, resolved: str) -> str:
-    if kind == "undetermined":  # f is not twice differentiable there (see analyze_point)
-        return f"kink (no Hessian) → {resolved}"
-    return f"degenerate → {resolved}" if kind == "degenerate" else kind
 
 
 def plot_critical_points(items: Sequence[PointReport | CriticalFamily], *, ax: Any = None,
@@ -92,7 +97,7 @@ def plot_critical_points(items: Sequence[PointReport | CriticalFamily], *, ax: A
 
     for item in items:
         if isinstance(item, CriticalFamily):
-            label = "family " + _label(item.kind, item.resolved_kind)
+            label = "family " + verdict_text(item.kind, item.resolved_kind)
             try:
                 curve = item.curve(box, n=801)
             except ValueError:
@@ -110,7 +115,7 @@ def plot_critical_points(items: Sequence[PointReport | CriticalFamily], *, ax: A
                        else item.kind)
         ax.scatter(*item.point[:2], s=110, marker=KIND_MARKERS[marker_kind],
                    color=KIND_COLORS[item.kind], edgecolor="white", linewidth=1.2, zorder=5,
-                   label=once(_label(item.kind, item.resolved_kind)))
+                   label=once(verdict_text(item.kind, item.resolved_kind)))
         if annotate:
             ax.annotate(f"f = {item.value:.3g}", item.point[:2], textcoords="offset points",
                         xytext=(6, 6), fontsize=9, color="white",

@@ -1,4 +1,5 @@
-"""Taylor models, error slopes, the sign of vᵀHv and the widget logic of notebooks 02 and 03.
+"""Taylor models, error slopes, the sign of vᵀHv (helpers.taylor) and the interactive views
+of notebooks 02 and 03 (helpers.inspectors).
 
 References are independent of helpers.symbolic: closed forms worked by hand, sympy's own
 ``series``/``hessian``, and numpy's ``eigvalsh``.
@@ -8,7 +9,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from helpers import inspectors as V
 from helpers import taylor as T
+from helpers.spectrum import EIG_TOL, inertia
 
 w1, w2 = sp.symbols("w1 w2")
 LECTURE = (1 - w1 * w2) ** 2
@@ -38,7 +41,7 @@ def test_numeric_function_shapes_and_values():
 
 
 def test_numeric_function_rejects_bad_input():
-    with pytest.raises(ValueError, match="not in the variables"):
+    with pytest.raises(ValueError, match="not in variables"):
         T.numeric_function(w1 + sp.Symbol("z"), (w1, w2))
     with pytest.raises(ValueError, match="2 coordinates"):
         LOSS([1.0, 2.0, 3.0])
@@ -130,16 +133,12 @@ def test_quadratic_form_on_circle_spans_the_eigenvalues():
     assert T.quadratic_form(h, [1.0, 1.0]) == pytest.approx(-4.0)
 
 
-def test_random_unit_vectors_and_sign_counts():
+def test_random_unit_vectors_on_a_positive_definite_hessian():
     v = T.random_unit_vectors(1000, 3, np.random.default_rng(0))
     assert np.allclose(np.linalg.norm(v, axis=1), 1)
     q = T.quadratic_form(np.diag([1.0, 2.0, 3.0]), v)
-    assert T.sign_counts(q) == {"positive": 1000, "negative": 0, "zero": 0}
-    assert T.sign_counts([1e-12, -1e-12, 1.0, -1.0], tol=1e-9) == {
-        "positive": 1,
-        "negative": 1,
-        "zero": 2,
-    }
+    assert inertia(q) == (0, 0, 1000)
+    assert q.min() >= 1.0 - 1e-12 and q.max() <= 3.0 + 1e-12
     with pytest.raises(ValueError, match="square"):
         T.quadratic_form(np.ones((2, 3)), [1, 1])
 
@@ -158,16 +157,18 @@ def test_finite_difference_hessian_against_exact():
         assert np.allclose(T.finite_difference_hessian(LOSS, p, h=1e-4), h, atol=1e-5)
 
 
-def test_tolerant_inertia_agrees_with_analyze_point():
+def test_the_tolerant_count_fixes_what_the_naive_rule_gets_wrong():
+    """Notebook 03's pitfall: noise flips naive_kind; the relative zero band of analyze_point
+    (helpers.spectrum.inertia) counts it as zero, whatever its sign."""
     from helpers import analyze_point
 
+    tx = T.TaylorExpansion(LECTURE, (w1, w2))
     for p in [(3.0, 1 / 3), (0.7, 1 / 0.7), (0.0, 0.0), (1e-3, 2.0)]:
         rep = analyze_point(LECTURE, (w1, w2), p)
-        assert T.tolerant_inertia(rep.eigenvalues) == rep.inertia
-    assert T.tolerant_inertia([1e-12, 8.5]) == (0, 1, 1)
-    assert T.tolerant_inertia([-1e-12, 8.5]) == (0, 1, 1)
-    with pytest.raises(ValueError, match="positive"):
-        T.tolerant_inertia([1.0], eig_tol=0)
+        lam = np.linalg.eigvalsh(tx.at(p)[2])
+        assert inertia(lam, EIG_TOL, relative=True) == rep.inertia
+    assert inertia([1e-12, 8.5], EIG_TOL, relative=True) == inertia([-1e-12, 8.5], EIG_TOL,
+                                                                    relative=True) == (0, 1, 1)
 
 
 # ----------------------------------------------------------------------------- widget logic
@@ -196,7 +197,7 @@ def agg():
 
 
 def test_taylor_explorer_follows_the_sliders(agg):
-    ex = T.TaylorExplorer(LECTURE, (w1, w2), ((-2, 2), (-2, 2)), theta0=(0.5, 1.5), angle_deg=30)
+    ex = V.TaylorExplorer(LECTURE, (w1, w2), ((-2, 2), (-2, 2)), theta0=(0.5, 1.5), angle_deg=30)
     line = ex.line(n=11)
     assert line["t"][5] == 0 and line["true"][5] == pytest.approx(0.0625)
     assert all(line[k][5] == pytest.approx(0.0625) for k in T.ORDERS)
@@ -214,11 +215,11 @@ def test_taylor_explorer_follows_the_sliders(agg):
     box = ex.widget()
     assert len(box.children) == 2
     with pytest.raises(ValueError, match="exactly 2"):
-        T.TaylorExplorer(w1**2, (w1,), ((-1, 1),))
+        V.TaylorExplorer(w1**2, (w1,), ((-1, 1),))
 
 
 def test_point_inspector_reports_and_draws(agg):
-    pi = T.PointInspector(LECTURE, (w1, w2), ((-2, 2), (-2, 2)))
+    pi = V.PointInspector(LECTURE, (w1, w2), ((-2, 2), (-2, 2)))
     rep = pi.inspect((0, 0))
     assert rep.kind == "saddle point" and np.allclose(rep.eigenvalues, [-2, 2])
     text = pi.summary(rep)
@@ -237,17 +238,17 @@ def test_eigen_color_uses_the_tolerance_rule():
     from helpers.style import NEGATIVE_COLOR, POSITIVE_COLOR
 
     # rounding noise on the valley counts as zero, whatever its sign
-    assert T.eigen_color(2.8e-17, [2.8e-17, 22.4]) == "grey"
-    assert T.eigen_color(-1.1e-16, [-1.1e-16, 5.06]) == "grey"
-    assert T.eigen_color(22.4, [2.8e-17, 22.4]) == POSITIVE_COLOR
-    assert T.eigen_color(-2.0, [-2.0, 2.0]) == NEGATIVE_COLOR
+    assert V.eigen_color(2.8e-17, [2.8e-17, 22.4]) == "grey"
+    assert V.eigen_color(-1.1e-16, [-1.1e-16, 5.06]) == "grey"
+    assert V.eigen_color(22.4, [2.8e-17, 22.4]) == POSITIVE_COLOR
+    assert V.eigen_color(-2.0, [-2.0, 2.0]) == NEGATIVE_COLOR
     # the rule is |λ| ≤ eig_tol·max(1, max|λ|): relative to the largest eigenvalue
-    assert T.eigen_color(1e-3, [1e-3, 1e4]) == "grey"
-    assert T.eigen_color(1e-3, [1e-3, 1e4], eig_tol=1e-9) == POSITIVE_COLOR
+    assert V.eigen_color(1e-3, [1e-3, 1e4]) == "grey"
+    assert V.eigen_color(1e-3, [1e-3, 1e4], eig_tol=1e-9) == POSITIVE_COLOR
 
 
 def test_inspector_draws_the_valley_direction_grey_at_a_float_point(agg):
-    pi = T.PointInspector(LECTURE, (w1, w2), ((-2, 2), (-2, 2)))
+    pi = V.PointInspector(LECTURE, (w1, w2), ((-2, 2), (-2, 2)))
     fig, rep = pi.draw((0.3, 1 / 0.3))  # float point: the zero eigenvalue is rounding noise
     assert rep.kind == "degenerate"
     colours = [line.get_color() for line in fig.axes[0].get_lines()]
@@ -255,9 +256,30 @@ def test_inspector_draws_the_valley_direction_grey_at_a_float_point(agg):
 
 
 def test_explorer_uses_the_lecture_colours(agg):
-    ex = T.TaylorExplorer(LECTURE, (w1, w2), ((-2, 2), (-2, 2)))
+    ex = V.TaylorExplorer(LECTURE, (w1, w2), ((-2, 2), (-2, 2)))
     fig = ex.draw()
     lines = fig.axes[0].get_lines()
     by_label = {line.get_label(): line.get_color() for line in lines}
-    assert by_label[T.ORDER_LABELS[1]] == T.ORDER_COLORS[1] == "#009E73"  # g: green
-    assert by_label[T.ORDER_LABELS[2]] == T.ORDER_COLORS[2] == "#D55E00"  # H term: red
+    assert by_label[V.ORDER_LABELS[1]] == V.ORDER_COLORS[1] == "#009E73"  # g: green
+    assert by_label[V.ORDER_LABELS[2]] == V.ORDER_COLORS[2] == "#D55E00"  # H term: red
+
+
+def test_taylor_expansion_is_numeric_function_on_points():
+    tx = T.TaylorExpansion(LECTURE, (w1, w2))
+    pts = np.random.default_rng(1).normal(size=(7, 3, 2))
+    assert np.array_equal(tx.loss(pts), LOSS(pts))
+    value, g, h = tx.at((0.5, 1.5))
+    assert isinstance(value, float) and g.shape == (2,) and h.shape == (2, 2)
+    assert np.array_equal(tx.model([0.6, 1.4], (0.5, 1.5)),
+                          T.taylor_model([0.6, 1.4], (0.5, 1.5), value, g, h))
+
+
+def test_inspector_verdicts_use_the_shared_vocabulary(agg):
+    from helpers.spectrum import verdict_text
+
+    pi = V.PointInspector(LECTURE, (w1, w2), ((-2, 2), (-2, 2)))
+    fig, rep = pi.draw((2.0, 0.5))
+    verdict = verdict_text(rep.kind, rep.resolved_kind)
+    assert verdict == "degenerate → local minimum"
+    assert fig._suptitle.get_text().startswith(verdict + "   (eigenvector lines")
+    assert f"kind: {verdict}\n" in pi.summary(rep)
