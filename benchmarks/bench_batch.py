@@ -25,8 +25,9 @@ import platform
 import numpy as np
 from _blas import restart_with_blas_threads
 
-from helpers.network import MLP
-from helpers.training import mlp_flops_per_update, time_calls, updates_per_epoch
+from helpers.networks.mlp import MLP
+from helpers.timing import time_calls
+from helpers.training import mlp_flops_per_update, updates_per_epoch
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Benchmark of the exact Hessian engine (helpers.network) and HVP + Lanczos (helpers.curvature).
+"""Benchmark of the exact Hessian engine (helpers.networks.mlp) and HVP + Lanczos (its curvature).
 
 Prints figures and ratios measured in this one run; asserts nothing. Run from the repository root:
 
@@ -21,28 +21,23 @@ import argparse
 import os
 import platform
 import resource
-import time
 
 import numpy as np
 from _blas import restart_with_blas_threads
 
-from helpers.curvature import (
+from helpers.networks.curvature import (
     dense_lowest_eigenpair,
     lowest_eigenpair,
     make_network_problem,
-    measure,
     network_hvp,
 )
-from helpers.network import MLP
+from helpers.networks.mlp import MLP
+from helpers.timing import measure, time_calls
 
 
 def timeit(fn, repeats: int) -> tuple[float, float]:
     """Median and 95th percentile wall time (seconds) of ``fn()`` over ``repeats`` calls."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
+    times = time_calls(fn, repeat=repeats)
     return float(np.median(times)), float(np.percentile(times, 95))
 
 
@@ -120,7 +115,8 @@ def bench_hvp(repeats: int) -> None:
     print("\n== One HVP against one gradient (make_network_problem, P = 10 001, 256 samples)")
     model, theta, X, y = make_network_problem(10_000, seed=0)
     v = np.random.default_rng(1).standard_normal(model.n_params)
-    grad = timeit(lambda: model._pass(theta, X, y), repeats)  # forward + backward, no cache
+    # forward + backward and the flat gradient, without the cache
+    grad = timeit(lambda: model.pack(*model.pass_at(theta, X, y).grads), repeats)
     hvp = network_hvp(model, theta, X, y)
     hv = timeit(lambda: hvp(v), repeats)
     print(f"gradient (forward + backward)  {ms(grad)}")

@@ -5,16 +5,16 @@
 - ``LineFit``: the 2-parameter error surface of fitting y = w·x + b to a few points, for drawing
   the paths of full-batch and batch-size-1 updates.
 - ``make_moons`` / ``classification_task``: a small, seeded two-class task with labels ±1;
-  ``train_mlp`` trains the course's tanh network (``helpers.network.MLP``, mean-squared error on
-  ±1 targets) with mini-batches; ``sharpness`` is the largest eigenvalue of its exact Hessian.
-- ``mlp_flops_per_update`` counts arithmetic, ``time_calls`` measures (benchmarks only: timings
-  never go into notebook outputs).
+  ``train_mlp`` trains the course's tanh network (``helpers.networks.mlp.MLP``, mean-squared
+  error on ±1 targets) with mini-batches; ``sharpness`` is the largest eigenvalue of its exact
+  Hessian.
+- ``mlp_flops_per_update`` counts arithmetic (``helpers.timing`` measures; timings never go into
+  notebook outputs).
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -263,20 +263,6 @@ def mlp_flops_per_update(batch_size: int, n_in: int, n_hidden: int, n_out: int =
     return int(3 * forward)
 
 
-def time_calls(fn: Callable[[], object], repeat: int = 7, number: int = 1) -> np.ndarray:
-    """Wall-clock seconds per call of fn, for `repeat` rounds of `number` calls (benchmarks)."""
-    if repeat < 1 or number < 1:
-        raise ValueError("repeat and number must be >= 1")
-    fn()  # warm up
-    out = np.empty(repeat)
-    for r in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        out[r] = (time.perf_counter() - t0) / number
-    return out
-
-
 __all__ = [
     "BatchSizeResult",
     "LineFit",
@@ -290,7 +276,6 @@ __all__ = [
     "minibatch_path",
     "mlp_flops_per_update",
     "sharpness",
-    "time_calls",
     "train_mlp",
     "updates_per_epoch",
 ]

@@ -3,12 +3,11 @@
 import numpy as np
 import pytest
 
-from helpers.curvature import (
+from helpers.networks.curvature import (
     dense_lowest_eigenpair,
     loss_along_direction,
     lowest_eigenpair,
     make_network_problem,
-    measure,
     network_hvp,
 )
 
@@ -64,9 +63,3 @@ def test_tiny_operators_and_bad_input():
     with pytest.raises(ValueError, match="direction"):
         loss_along_direction(model, theta, X, y, theta[:-1], [0.0])
 
-
-def test_measure_reports_time_and_peak_memory():
-    result, seconds, peak = measure(np.ones, 1_000_000)
-    assert result.shape == (1_000_000,)
-    assert seconds >= 0
-    assert peak >= 8_000_000

@@ -1,24 +1,13 @@
-"""The minimum-ratio experiment and the random-matrix helpers."""
+"""The minimum-ratio experiment: certified critical points, following them as l2 shrinks, copies."""
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from helpers.experiment import (  # noqa: E402
-    DEFAULT_RUNS,
-    classify_counts,
-    count_eigenvalues,
-    goe_all_positive_probability,
-    goe_asymptotic,
-    goe_matrices,
-    minimum_ratio_experiment,
-    plot_goe,
-    text_progress,
-)
+from helpers.networks.continuation import follow_l2
+from helpers.networks.experiment import DEFAULT_RUNS, minimum_ratio_experiment, text_progress
+from helpers.networks.mlp import MLP
+from helpers.networks.symmetries import canonical_theta, distinct_critical_points
+from helpers.spectrum import Inertia, inertia, kind_from_inertia
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +63,7 @@ def test_eigenvalues_counts_and_ratios(result):
         assert r.minimum_ratio_nonzero == pytest.approx(
             r.n_positive / max(1, r.n_positive + r.n_negative))
         if r.certified:
-            assert r.kind == classify_counts(r.n_positive, r.n_negative, r.n_zero)
+            assert r.kind == kind_from_inertia(Inertia(r.n_negative, r.n_zero, r.n_positive))
     assert sum(result.counts().values()) == len(result)
 
 
@@ -104,74 +93,21 @@ def test_bad_input():
         minimum_ratio_experiment(0)
     with pytest.raises(ValueError, match="zero_tol"):
         minimum_ratio_experiment(2, zero_tol=0.0)
-    with pytest.raises(ValueError, match="zero_tol"):
-        count_eigenvalues([1.0], -1.0)
+    with pytest.raises(ValueError, match="zero tolerance"):
+        inertia([1.0], -1.0)
 
 
-def test_count_and_classify():
-    assert count_eigenvalues([-1.0, 0.0, 1e-9, 2.0], 1e-6) == (1, 1, 2)
-    assert count_eigenvalues([-1e-17, 1e-17], 0.0) == (1, 1, 0)
-    assert classify_counts(3, 0, 0) == "local minimum"
-    assert classify_counts(0, 3, 0) == "local maximum"
-    assert classify_counts(2, 1, 0) == "saddle point"
-    assert classify_counts(2, 0, 1) == "degenerate"
-    assert classify_counts(2, 1, 1) == "saddle point"
-
-
-def test_goe_matrices_are_symmetric_with_the_right_variances():
-    M = goe_matrices(3, 40_000, 0)
-    assert np.array_equal(M, np.swapaxes(M, 1, 2))
-    assert np.var(M[:, 0, 0]) == pytest.approx(1.0, rel=0.03)
-    assert np.var(M[:, 0, 1]) == pytest.approx(0.5, rel=0.03)
-
-
-def test_goe_probabilities_against_exact_values():
-    p1, se1 = goe_all_positive_probability(1, 100_000)
-    assert abs(p1 - 0.5) < 4 * se1
-    p2, se2 = goe_all_positive_probability(2, 100_000)
-    assert abs(p2 - (2 - np.sqrt(2)) / 4) < 4 * se2  # exact for the 2×2 GOE
-    p3, _ = goe_all_positive_probability(3, 100_000)
-    assert p3 < 0.5**3 / 4
-    assert goe_asymptotic(2) == pytest.approx(3 ** (-1.0))
-
-
-def test_plot_goe_draws_two_labelled_panels():
-    ax1, ax2 = plot_goe(3, {1: 0.5, 2: 0.146, 3: 0.025}, n_samples=2000)
-    for ax in (ax1, ax2):
-        assert ax.get_xlabel() and ax.get_ylabel()
-    assert "N = 3" in ax1.get_title()
-    assert len(ax2.get_lines()) >= 3
-    plt.close("all")
-
-
-def test_stacked_gradient_used_for_training_matches_the_engine():
-    from helpers.experiment import _stacked_gradient
-    from helpers.network import MLP
-
-    for n_in in (1, 3):
-        model = MLP(n_in, 5, 1, l2=3e-3)
-        thetas = np.array([model.init(s, 2.0) for s in range(7)])
-        X = np.random.default_rng(n_in).standard_normal((11, n_in))
-        y = np.sin(X[:, :1])
-        assert np.allclose(_stacked_gradient(model, thetas, X, y), model.gradient(thetas, X, y),
-                           rtol=1e-12, atol=1e-15)
-
-
-def test_widget_progress_reaches_the_end_without_printing(capsys):
-    from helpers.experiment import widget_progress
-
-    box, progress = widget_progress()
-    minimum_ratio_experiment(2, seed=0, gd_steps=10, lm_iters=5, progress=progress)
-    bar, label = box.children
-    assert bar.value == pytest.approx(1.0)
-    assert "Levenberg" in label.value and "5/5" in label.value
-    assert capsys.readouterr().out == ""
+def test_the_counts_and_kinds_the_experiment_uses():
+    assert inertia([-1.0, 0.0, 1e-9, 2.0], 1e-6) == Inertia(negative=1, zero=2, positive=1)
+    assert inertia([-1e-17, 1e-17], 0.0) == Inertia(negative=1, zero=0, positive=1)
+    assert kind_from_inertia(Inertia(0, 0, 3)) == "local minimum"
+    assert kind_from_inertia(Inertia(3, 0, 0)) == "local maximum"
+    assert kind_from_inertia(Inertia(1, 0, 2)) == "saddle point"
+    assert kind_from_inertia(Inertia(0, 1, 2)) == "degenerate"
+    assert kind_from_inertia(Inertia(1, 1, 2)) == "saddle point"
 
 
 def test_follow_l2_keeps_certified_points_certified(result):
-    from helpers.experiment import follow_l2
-    from helpers.network import MLP
-
     levels = np.geomspace(result.l2, 1e-4, 8)
     path = follow_l2(result, levels)
     n = len(result.certified)
@@ -201,8 +137,6 @@ def test_follow_l2_keeps_certified_points_certified(result):
 
 
 def test_follow_l2_bad_input(result):
-    from helpers.experiment import follow_l2
-
     with pytest.raises(ValueError, match="start at"):
         follow_l2(result, [1e-3, 1e-4])
     with pytest.raises(ValueError, match="start at"):
@@ -212,9 +146,6 @@ def test_follow_l2_bad_input(result):
 
 
 def test_canonical_theta_is_invariant_under_the_symmetries():
-    from helpers.experiment import canonical_theta
-    from helpers.network import MLP
-
     model = MLP(2, 5, 1, l2=1e-3)
     theta = model.init(0, 2.0)
     X = np.random.default_rng(0).standard_normal((7, 2))
@@ -231,8 +162,6 @@ def test_canonical_theta_is_invariant_under_the_symmetries():
 
 
 def test_distinct_critical_points_groups_copies_with_equal_losses_and_spectra(result):
-    from helpers.experiment import distinct_critical_points
-
     groups = distinct_critical_points(result)
     assert sorted(run for g in groups for run in g) == [r.run for r in result.certified]
     assert [len(g) for g in groups] == sorted((len(g) for g in groups), reverse=True)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from helpers.network import MLP
+from helpers.networks.mlp import MLP
 
 CASES = [(1, 4, 1, 0.0), (2, 5, 1, 0.0), (3, 4, 2, 0.0), (2, 3, 1, 1e-2)]
 
@@ -37,7 +37,7 @@ def ref_loss(theta, X, y, n_in, h, o, l2):
 
 
 def ref_gradient(theta, X, y, n_in, h, o, l2):
-    """Backpropagation written sample by sample (complex-safe), independent of helpers.network."""
+    """Backpropagation written sample by sample (complex-safe), independent of helpers.networks."""
     W1, b1, W2, b2 = _unpack(theta, n_in, h, o)
     gW1, gb1 = np.zeros_like(W1), np.zeros_like(b1)
     gW2, gb2 = np.zeros_like(W2), np.zeros_like(b2)
@@ -208,11 +208,33 @@ def test_single_output_hvp_fast_path_matches_the_general_path(l2):
 def test_alternating_gradient_and_hvp_reuse_one_pass_even_with_1d_y(monkeypatch):
     model, theta, X, y = _problem(2, 4, 1, 0.0)
     calls = []
-    original = model._pass
-    monkeypatch.setattr(model, "_pass", lambda *a: calls.append(1) or original(*a))
+    original = model.pass_at
+    monkeypatch.setattr(model, "pass_at", lambda *a: calls.append(1) or original(*a))
     v = np.ones(model.n_params)
     for _ in range(3):
         model.gradient(theta, X, y[:, 0])
         model.hvp(theta, X, y[:, 0], v)
         model.loss(theta, X.tolist(), y)
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("n_in", [1, 3])
+def test_wide_layout_gradient_matches_the_batched_layout_and_the_reference(n_in):
+    model = MLP(n_in, 5, 1, l2=3e-3)
+    thetas = np.array([model.init(s, 2.0) for s in range(7)])
+    X = np.random.default_rng(n_in).standard_normal((11, n_in))
+    y = np.sin(X[:, :1])
+    wide = model.gradient(thetas, X, y, wide=True)
+    assert np.allclose(wide, model.gradient(thetas, X, y), rtol=1e-12, atol=1e-15)
+    for theta, g in zip(thetas, wide, strict=True):
+        ref = ref_gradient(theta, X, y, n_in, 5, 1, 3e-3)
+        assert rel_err(g, ref) < 1e-12
+
+
+def test_wide_layout_bad_input():
+    model, theta, X, y = _problem(2, 3, 2, 0.0)
+    with pytest.raises(ValueError, match="wide=True"):
+        model.gradient(np.stack([theta, theta]), X, y, wide=True)  # two outputs
+    model, theta, X, y = _problem(2, 3, 1, 0.0)
+    with pytest.raises(ValueError, match="wide=True"):
+        model.gradient(theta, X, y, wide=True)  # one theta, not a batch

@@ -5,7 +5,7 @@ import pytest
 
 from helpers import optimizers as opt
 from helpers import training as T
-from helpers.network import MLP
+from helpers.networks.mlp import MLP
 
 
 def test_epoch_batches_cover_every_example_once():
@@ -111,7 +111,3 @@ def test_flops_per_epoch_do_not_depend_on_batch_size():
     with pytest.raises(ValueError):
         T.mlp_flops_per_update(0, 2, 2)
 
-
-def test_time_calls_returns_positive_seconds():
-    t = T.time_calls(lambda: sum(range(100)), repeat=3, number=2)
-    assert t.shape == (3,) and np.all(t > 0)
