@@ -34,7 +34,7 @@ from helpers.symbolic.calculus import (
 from helpers.symbolic.classify import analyze_point, escape_direction
 from helpers.symbolic.families import CriticalFamily
 from helpers.symbolic.report import GRAD_TOL, KINDS, PointReport
-from helpers.symbolic.search import SOLVE_TIMEOUT, critical_points
+from helpers.symbolic.search import SOLVE_TIMEOUT, cached_critical_points, critical_points
 
 __all__ = [
     "EIG_TOL",
@@ -44,6 +44,7 @@ __all__ = [
     "CriticalFamily",
     "PointReport",
     "analyze_point",
+    "cached_critical_points",
     "check_inputs",
     "compile_numeric",
     "critical_points",

@@ -1,4 +1,9 @@
-"""Derivatives of formulas in real variables, their kinks, and their numpy versions."""
+"""Derivatives of formulas in real variables, their kinks, and their numpy versions.
+
+``check_inputs`` is the one input check and ``compile_numeric`` the one sympy → numpy
+converter of the course; ``kink_arguments`` is the one list of places where a formula may
+not be smooth (abs, sign, Piecewise, Max/Min, sqrt(u), …).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import functools
 import itertools
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -16,6 +21,16 @@ from helpers.symbolic.text import pretty
 
 def check_inputs(f: Any, variables: Any) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
     """Return (f, variables) as sympy objects or raise a ValueError a student understands."""
+    expr, vars_ = _as_expression(f), _as_variables(variables)
+    extra = expr.free_symbols - set(vars_)
+    if extra:
+        names = ", ".join(sorted(str(s) for s in extra))
+        raise ValueError(f"f depends on {names}, which is not in variables {vars_}")
+    return expr, vars_
+
+
+def _as_expression(f: Any) -> sp.Expr:
+    """f as a sympy expression (a string is refused: parse_loss is the way in for text)."""
     if isinstance(f, str):
         raise ValueError("f must be a sympy expression, not a string; use helpers.parse_loss(text)")
     try:
@@ -24,6 +39,11 @@ def check_inputs(f: Any, variables: Any) -> tuple[sp.Expr, tuple[sp.Symbol, ...]
         raise ValueError(f"f must be a sympy expression, got {type(f).__name__}") from exc
     if not isinstance(expr, sp.Expr):
         raise ValueError(f"f must be a sympy expression, got {type(f).__name__}")
+    return expr
+
+
+def _as_variables(variables: Any) -> tuple[sp.Symbol, ...]:
+    """variables as a tuple of distinct sympy symbols (one symbol alone is allowed)."""
     if isinstance(variables, sp.Symbol):
         variables = (variables,)
     try:
@@ -34,11 +54,7 @@ def check_inputs(f: Any, variables: Any) -> tuple[sp.Expr, tuple[sp.Symbol, ...]
         raise ValueError("variables must be a non-empty sequence of sympy symbols, e.g. (x, y)")
     if len(set(vars_)) != len(vars_):
         raise ValueError("variables must not repeat a symbol")
-    extra = expr.free_symbols - set(vars_)
-    if extra:
-        names = ", ".join(sorted(str(s) for s in extra))
-        raise ValueError(f"f depends on {names}, which is not in variables {vars_}")
-    return expr, vars_
+    return vars_
 
 
 # Functions whose derivatives jump or blow up where their argument is 0: a "kink".
@@ -73,10 +89,15 @@ def derivatives(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]) -> tuple[list, list
     return grad, hess
 
 
+def _has_kink_functions(expr: sp.Expr) -> bool:
+    """True when expr has abs, sign, Piecewise, Max/Min, …: differentiate in real variables."""
+    return expr.has(*KINK_FUNCS, sp.Piecewise, sp.Max, sp.Min)
+
+
 def gradient(f: Any, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     """Column vector of first partial derivatives of ``f`` (variables are real)."""
     expr, vars_ = check_inputs(f, variables)
-    if not expr.has(*KINK_FUNCS, sp.Piecewise, sp.Max, sp.Min):
+    if not _has_kink_functions(expr):
         return sp.Matrix([sp.diff(expr, v) for v in vars_])
     return sp.Matrix(derivatives(expr, vars_)[0])
 
@@ -84,7 +105,7 @@ def gradient(f: Any, variables: Sequence[sp.Symbol]) -> sp.Matrix:
 def hessian(f: Any, variables: Sequence[sp.Symbol]) -> sp.Matrix:
     """Symmetric matrix of second partial derivatives of ``f`` (variables are real)."""
     expr, vars_ = check_inputs(f, variables)
-    if not expr.has(*KINK_FUNCS, sp.Piecewise, sp.Max, sp.Min):
+    if not _has_kink_functions(expr):
         return sp.hessian(expr, vars_)
     return sp.Matrix(derivatives(expr, vars_)[1])
 
@@ -107,33 +128,45 @@ def _np_dirac(u: Any, *_: Any) -> Any:
 _NUMPY_MODULES = [{"DiracDelta": _np_dirac}, "numpy"]
 
 
+class Kink(NamedTuple):
+    """Where f may fail to be twice differentiable: on {arg = 0}, because of ``source``."""
+
+    arg: sp.Expr  # u: the kink is the zero set u = 0
+    label: str  # how reasons name it, e.g. "abs(x)"
+    source: sp.Expr  # the sub-expression of f that has the kink, e.g. Abs(x)
+
+
 @functools.lru_cache(maxsize=64)
-def kink_arguments(expr: sp.Expr) -> tuple[tuple[sp.Expr, str], ...]:
-    """Expressions u whose zero set is where f may fail to be twice differentiable.
+def kink_arguments(expr: sp.Expr) -> tuple[Kink, ...]:
+    """The kinks of expr: expressions u whose zero set is where f may not be smooth.
 
     The argument of abs, sign, Heaviside, DiracDelta, floor, ceiling; both sides of every
     condition of a Piecewise; pairwise differences of Max/Min arguments; the base of a
-    non-integer power (sqrt(u), u^(1/3), …: infinite derivatives at u = 0).
+    non-integer power (sqrt(u), u^(1/3), …: infinite derivatives at u = 0). Constant u are
+    left out and each u is listed once (the first place that has it names it).
     """
-    out: list[tuple[sp.Expr, str]] = []
-    for a in sp.preorder_traversal(expr):
-        if isinstance(a, KINK_FUNCS):
-            name = "abs" if isinstance(a, sp.Abs) else type(a).__name__
-            out.append((a.args[0], f"{name}({pretty(a.args[0])})"))
-        elif isinstance(a, (sp.Max, sp.Min)):
-            out += [(u - v, f"{type(a).__name__}(…)") for u, v in
-                    itertools.combinations(a.args, 2)]
-        elif isinstance(a, sp.Piecewise):
-            for _, cond in a.args:
-                if isinstance(cond, sp.Basic):
-                    out += [(r.lhs - r.rhs, "a piecewise formula") for r in cond.atoms(sp.Rel)]
-        elif isinstance(a, sp.Pow) and a.exp.is_integer is not True:
-            out.append((a.base, pretty(a)))
-    uniq: list[tuple[sp.Expr, str]] = []
-    for u, label in out:
-        if u.free_symbols and all(u != v for v, _ in uniq):
-            uniq.append((u, label))
+    uniq: list[Kink] = []
+    for node in sp.preorder_traversal(expr):
+        for kink in _kinks_of(node):
+            if kink.arg.free_symbols and all(kink.arg != k.arg for k in uniq):
+                uniq.append(kink)
     return tuple(uniq)
+
+
+def _kinks_of(node: sp.Basic) -> list[Kink]:
+    """The kinks one node of an expression tree brings (its children are not looked at)."""
+    if isinstance(node, KINK_FUNCS):
+        name = "abs" if isinstance(node, sp.Abs) else type(node).__name__
+        return [Kink(node.args[0], f"{name}({pretty(node.args[0])})", node)]
+    if isinstance(node, (sp.Max, sp.Min)):
+        return [Kink(u - v, f"{type(node).__name__}(…)", node)
+                for u, v in itertools.combinations(node.args, 2)]
+    if isinstance(node, sp.Piecewise):
+        return [Kink(r.lhs - r.rhs, "a piecewise formula", node)
+                for _, cond in node.args if isinstance(cond, sp.Basic) for r in cond.atoms(sp.Rel)]
+    if isinstance(node, sp.Pow) and node.exp.is_integer is not True:
+        return [Kink(node.base, pretty(node), node)]
+    return []
 
 
 @functools.lru_cache(maxsize=64)
@@ -165,16 +198,14 @@ def compile_numeric(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]):
 @functools.lru_cache(maxsize=64)
 def _compiled_kinks(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]) -> list:
     """numpy (u, ∇u) for every kink argument u of expr."""
-    out = []
-    for u, _ in kink_arguments(expr):
-        gu = derivatives(u, vars_)[0]
-        out.append((sp.lambdify(vars_, u, _NUMPY_MODULES), sp.lambdify(vars_, gu, _NUMPY_MODULES)))
-    return out
+    return [(sp.lambdify(vars_, kink.arg, _NUMPY_MODULES),
+             sp.lambdify(vars_, derivatives(kink.arg, vars_)[0], _NUMPY_MODULES))
+            for kink in kink_arguments(expr)]
 
 
 def kink_at(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: np.ndarray,
-                     grad_tol: float) -> tuple[sp.Expr, str] | None:
-    """The kink (u, label) with p on {u = 0} (distance |u|/‖∇u‖ ≤ grad_tol·max(1, ‖p‖))."""
+            grad_tol: float) -> Kink | None:
+    """The kink with the float point p on {u = 0} (|u|/‖∇u‖ ≤ grad_tol·max(1, ‖p‖)), if any."""
     reach = grad_tol * max(1.0, float(np.linalg.norm(p)))
     for kink, (u_fn, gu_fn) in zip(kink_arguments(expr), _compiled_kinks(expr, vars_), strict=True):
         with np.errstate(all="ignore"), warnings.catch_warnings():

@@ -1,18 +1,25 @@
-"""Classify one point: exactly, or numerically with scale-aware tolerances."""
+"""Classify one point: exactly, at the simple rational point it snaps to, or with tolerances.
+
+``analyze_point`` decides once how a point is analysed: an exact point exactly (numbers
+only where sympy cannot decide a sign there); a float point numerically, and a float point
+that is degenerate within the tolerances once more exactly at the simple rational point
+it snaps to, when that point is exactly critical.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import warnings
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from helpers.spectrum import EIG_TOL, sign_fixed
+from helpers.spectrum import EIG_TOL, Inertia, inertia, kind_from_inertia, sign_fixed
 from helpers.symbolic.calculus import (
+    Kink,
     check_inputs,
     compile_numeric,
     gradient,
@@ -21,62 +28,28 @@ from helpers.symbolic.calculus import (
     kink_at,
     without_dirac,
 )
+from helpers.symbolic.points import as_point, rational_near, snap_rational, undefined_error
 from helpers.symbolic.report import GRAD_TOL, PointReport
 from helpers.symbolic.resolve import resolve_exact, resolve_nonsmooth
 from helpers.symbolic.signs import exact_inertia, exact_sign, finite_number, prove_sign
 from helpers.symbolic.text import fmt_num, pretty
 
 
-def _is_exact_number(c: Any) -> bool:
-    if isinstance(c, (bool, np.bool_)):
-        return False
-    if isinstance(c, (int, np.integer, Fraction)):
-        return True
-    if isinstance(c, sp.Basic):
-        return bool(c.is_number) and not c.has(sp.Float) and c.is_real is not False
-    return False
+@dataclasses.dataclass(frozen=True)
+class _Problem:
+    """f, its variables and the two tolerances of one analysis."""
 
-
-def _as_point(point: Any, n: int) -> tuple[list[Any] | None, np.ndarray]:
-    """Return (exact coordinates or None, float coordinates)."""
-    if isinstance(point, sp.MatrixBase):
-        point = list(point)
-    try:
-        coords = list(np.ravel(np.asarray(point, dtype=object)))
-    except (TypeError, ValueError) as exc:
-        raise ValueError("point must be a sequence of numbers, one per variable") from exc
-    if len(coords) != n:
-        raise ValueError(f"point has {len(coords)} coordinates but there are {n} variables")
-    exact = None
-    if all(_is_exact_number(c) for c in coords):
-        exact = [sp.Rational(c.numerator, c.denominator) if isinstance(c, Fraction)
-                 else sp.sympify(int(c) if isinstance(c, np.integer) else c) for c in coords]
-    try:
-        num = np.array([float(sp.N(c)) if isinstance(c, sp.Basic) else float(c) for c in coords])
-    except (TypeError, ValueError) as exc:
-        raise ValueError("point must contain real numbers only") from exc
-    if not np.all(np.isfinite(num)):
-        raise ValueError("point must contain finite numbers")
-    return exact, num
-
-
-def _kind_from_inertia(neg: int, zero: int, pos: int) -> str:
-    if neg and pos:
-        return "saddle point"
-    if zero:
-        return "degenerate"
-    return "local minimum" if pos else "local maximum"
-
-
-def _eig_words(eigvals: np.ndarray) -> str:
-    return ", ".join(fmt_num(v) for v in eigvals)
+    expr: sp.Expr
+    vars_: tuple[sp.Symbol, ...]
+    grad_tol: float
+    eig_tol: float
 
 
 def analyze_point(f: Any, variables: Sequence[sp.Symbol], point: Any, *,
                   grad_tol: float = GRAD_TOL, eig_tol: float = EIG_TOL) -> PointReport:
     """Classify ``point`` by the gradient and the Hessian's eigenvalues (+ a higher-order look).
 
-    Exact points are decided exactly; float points with the tolerances of the module docstring:
+    Exact points are decided exactly; float points with the tolerances of helpers.symbolic:
     ‖g‖ ≤ grad_tol·max(1, |f(p)|, ‖H‖₂·‖p‖) is "zero gradient" and
     |λ| ≤ eig_tol·max(1, max|λ|) is "zero eigenvalue".
     Eigenvalues of both signs → "saddle point" (even with a zero one); all positive → local
@@ -96,173 +69,201 @@ def analyze_point(f: Any, variables: Sequence[sp.Symbol], point: Any, *,
     expr, vars_ = check_inputs(f, variables)
     if not (grad_tol > 0 and eig_tol > 0):
         raise ValueError("grad_tol and eig_tol must be positive")
-    exact_p, num_p = _as_point(point, len(vars_))
+    problem = _Problem(expr, vars_, grad_tol, eig_tol)
+    exact_p, num_p = as_point(point, len(vars_))
     if exact_p is not None:
-        return _analyze_exact(expr, vars_, exact_p, num_p, grad_tol, eig_tol)
-    return _analyze_numeric(expr, vars_, num_p, grad_tol, eig_tol)
+        report = _exact_report(problem, exact_p, num_p)
+        if report is not None:
+            return report
+    report = _numeric_report(problem, num_p)
+    if report.kind != "degenerate":
+        return report
+    # an exact point that sympy could not decide is not snapped: it would snap to itself
+    snapped = snap_rational(expr, vars_, num_p) if exact_p is None else None
+    return _resolve_numeric_degenerate(problem, report, snapped)
 
 
-def _undefined(vars_, num_p) -> ValueError:
-    names = ", ".join(map(str, vars_))
-    pt = ", ".join(fmt_num(c) for c in num_p)
-    return ValueError(f"f is not defined at ({names}) = ({pt}): its value is not a finite real "
-                      "number there (e.g. log(0), 1/0 or sqrt of a negative number)")
-
-
-def _analyze_exact(expr, vars_, p, num_p, grad_tol, eig_tol) -> PointReport:
+# --------------------------------------------------------------------------- exact points
+def _exact_report(problem: _Problem, p: list[sp.Expr], num_p: np.ndarray) -> PointReport | None:
+    """The exact analysis at an exact point; None where sympy cannot decide a sign."""
+    expr, vars_ = problem.expr, problem.vars_
     subs = dict(zip(vars_, p, strict=True))
     fp = sp.simplify(expr.xreplace(subs))
     if not finite_number(fp):
-        raise _undefined(vars_, num_p)
-    kinks = [(u, label, exact_sign(u.xreplace(subs))) for u, label in kink_arguments(expr)]
-    on = [(u, label) for u, label, sg in kinks if sg == 0]
+        raise undefined_error(vars_, num_p)
+    kink_signs = [(kink, exact_sign(kink.arg.xreplace(subs))) for kink in kink_arguments(expr)]
+    on = [kink for kink, sign in kink_signs if sign == 0]
     if on:
-        return _nonsmooth_report(expr, vars_, p, num_p, fp, grad_tol, eig_tol, *on[0])
-    if any(sg is None for *_, sg in kinks):  # cannot tell whether p is on a kink: use numbers
-        return _analyze_numeric(expr, vars_, num_p, grad_tol, eig_tol, snap=False)
+        return _nonsmooth_report(problem, p, num_p, fp, on[0])
+    if any(sign is None for _, sign in kink_signs):  # cannot tell whether p is on a kink
+        return None
     g = without_dirac(gradient(expr, vars_)).xreplace(subs).applyfunc(sp.simplify)
     H = without_dirac(hessian(expr, vars_)).xreplace(subs).applyfunc(sp.simplify)
     if not all(finite_number(c) for c in [*g, *H]):
-        return _nonsmooth_report(expr, vars_, p, num_p, fp, grad_tol, eig_tol, None, "")
+        return _nonsmooth_report(problem, p, num_p, fp, None)
     g_signs = [exact_sign(c) for c in g]
-    inertia = exact_inertia(H) if None not in g_signs else None
-    if inertia is None:  # sympy cannot decide a sign: fall back to numbers
-        return _analyze_numeric(expr, vars_, num_p, grad_tol, eig_tol, snap=False)
-    g_num = np.array([float(c) for c in g])
-    H_num = np.array(H.tolist(), dtype=float)
-    eigvals, eigvecs = np.linalg.eigh(H_num)
-    eigvecs = np.column_stack([sign_fixed(v) for v in eigvecs.T])
-    neg, zero, pos = inertia
-    if zero:  # exact zeros are shown as 0, not as round-off such as 2.2e-16
-        eigvals[np.argsort(np.abs(eigvals), kind="stable")[:zero]] = 0.0
-    common = dict(point=num_p, value=float(fp), gradient=g_num, hessian=H_num,
-                  eigenvalues=eigvals, eigenvectors=eigvecs, grad_norm=float(np.linalg.norm(g_num)),
-                  exact=True, grad_tol=grad_tol, eig_tol=eig_tol, inertia=inertia,
-                  variables=vars_, exact_point=tuple(p))
+    counts = exact_inertia(H) if None not in g_signs else None
+    if counts is None:
+        return None
+    fields = _exact_fields(problem, p, num_p, fp, g, H, counts)
     if any(s != 0 for s in g_signs):
         return PointReport(kind="not critical", resolved_kind="not critical",
-                           reason="the gradient is not zero (exactly)", **common)
-    kind = _kind_from_inertia(neg, zero, pos)
-    if kind == "degenerate":
-        zeros = "all eigenvalues are zero" if zero == len(vars_) else (
-            f"{zero} zero eigenvalue{'s' if zero > 1 else ''}")
-        resolved, why = resolve_exact(expr, vars_, p, fp, H)
-        reason = f"{zeros} (second-order test inconclusive); {why}"
-        return PointReport(kind=kind, resolved_kind=resolved, reason=reason, **common)
-    reason = _second_order_reason(kind, eigvals, zero, exact=True)
-    return PointReport(kind=kind, resolved_kind=kind, reason=reason, **common)
+                           reason="the gradient is not zero (exactly)", **fields)
+    return _exact_verdict(problem, p, fp, H, fields)
 
 
-def _nonsmooth_report(expr, vars_, p_exact, num_p, fp, grad_tol, eig_tol,
-                      kink: sp.Expr | None, label: str) -> PointReport:
+def _exact_fields(problem: _Problem, p: list[sp.Expr], num_p: np.ndarray, fp: sp.Expr,
+                  g: sp.Matrix, H: sp.Matrix, counts: Inertia) -> dict[str, Any]:
+    """The numbers of an exact report: exact zero eigenvalues are shown as 0, not 2.2e-16."""
+    g_num = np.array([float(c) for c in g])
+    H_num = np.array(H.tolist(), dtype=float)
+    eigvals, eigvecs = _eigen(H_num)
+    if counts.zero:
+        eigvals[np.argsort(np.abs(eigvals), kind="stable")[:counts.zero]] = 0.0
+    return dict(point=num_p, value=float(fp), gradient=g_num, hessian=H_num,
+                eigenvalues=eigvals, eigenvectors=eigvecs, grad_norm=float(np.linalg.norm(g_num)),
+                exact=True, grad_tol=problem.grad_tol, eig_tol=problem.eig_tol, inertia=counts,
+                variables=problem.vars_, exact_point=tuple(p))
+
+
+def _exact_verdict(problem: _Problem, p: list[sp.Expr], fp: sp.Expr, H: sp.Matrix,
+                   fields: dict[str, Any]) -> PointReport:
+    """Report of an exact critical point; a degenerate one is resolved by resolve_exact."""
+    counts = fields["inertia"]
+    kind = kind_from_inertia(counts)
+    if kind != "degenerate":
+        return PointReport(kind=kind, resolved_kind=kind, **fields,
+                           reason=_second_order_reason(kind, fields["eigenvalues"], counts.zero))
+    zero = counts.zero
+    zeros = "all eigenvalues are zero" if zero == len(problem.vars_) else (
+        f"{zero} zero eigenvalue{'s' if zero > 1 else ''}")
+    resolved, why = resolve_exact(problem.expr, problem.vars_, p, fp, H)
+    return PointReport(kind=kind, resolved_kind=resolved,
+                       reason=f"{zeros} (second-order test inconclusive); {why}", **fields)
+
+
+# --------------------------------------------------------------------------- float points
+def _numeric_report(problem: _Problem, p: np.ndarray) -> PointReport:
+    """The numeric test with the tolerances; a degenerate point is left "undetermined"."""
+    expr, vars_, grad_tol = problem.expr, problem.vars_, problem.grad_tol
+    value_fn, grad_fn, hess_fn = compile_numeric(expr, vars_)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. numpy's "invalid value" in sqrt(-1)
+        fp = float(value_fn(p))
+        if not np.isfinite(fp):
+            raise undefined_error(vars_, p)
+        g = grad_fn(p)
+        H = hess_fn(p)
+    kink = kink_at(expr, vars_, p, grad_tol)
+    if kink is not None or not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+        return _nonsmooth_report(problem, None, p, fp, kink)
+    H = (H + H.T) / 2
+    eigvals, eigvecs = _eigen(H)
+    counts = inertia(eigvals, problem.eig_tol, relative=True)
+    gnorm = float(np.linalg.norm(g))
+    g_scale = max(1.0, abs(fp), float(np.linalg.norm(H, 2)) * float(np.linalg.norm(p)))
+    fields = dict(point=p.copy(), value=fp, gradient=g, hessian=H, eigenvalues=eigvals,
+                  eigenvectors=eigvecs, grad_norm=gnorm, exact=False, grad_tol=grad_tol,
+                  eig_tol=problem.eig_tol, inertia=counts, variables=vars_)
+    if gnorm > grad_tol * g_scale:
+        return PointReport(kind="not critical", resolved_kind="not critical",
+                           reason=f"‖g‖ = {gnorm:.3g} > {grad_tol:g}·{g_scale:.3g} (tolerance)",
+                           **fields)
+    kind = kind_from_inertia(counts)
+    if kind != "degenerate":
+        return PointReport(kind=kind, resolved_kind=kind,
+                           reason=_second_order_reason(kind, eigvals, counts.zero), **fields)
+    return PointReport(kind=kind, resolved_kind="undetermined",
+                       reason=f"{_zeros_within_tol(counts.zero)}: the second-order test is "
+                              "inconclusive", **fields)
+
+
+def _resolve_numeric_degenerate(problem: _Problem, report: PointReport,
+                                snapped: list[sp.Rational] | None) -> PointReport:
+    """A float point degenerate within the tolerances: exactly at ``snapped``, else f ≥ 0."""
+    if snapped is not None:
+        exact = _exact_report(problem, snapped, report.point)
+        if exact is not None and exact.kind == "degenerate":
+            return dataclasses.replace(
+                report, resolved_kind=exact.resolved_kind,
+                reason=exact.reason + f" (decided exactly at {pretty(snapped)})")
+    fp = report.value
+    if abs(fp) <= problem.grad_tol and prove_sign(problem.expr - sp.Float(fp, 30),
+                                                  problem.vars_) == 1:
+        return dataclasses.replace(
+            report, resolved_kind="local minimum",
+            reason=f"{_zeros_within_tol(report.inertia.zero)}; f ≥ 0 everywhere and f(p) ≈ 0, "
+                   "so p is a minimum")
+    return report
+
+
+def _zeros_within_tol(zero: int) -> str:
+    return f"{zero} eigenvalue{'s' if zero > 1 else ''} within tolerance of zero"
+
+
+# --------------------------------------------------------------------------- kinks
+def _nonsmooth_report(problem: _Problem, p_exact: list[sp.Expr] | None, num_p: np.ndarray,
+                      fp: Any, kink: Kink | None) -> PointReport:
     """Report for a point where f is not twice differentiable (see analyze_point)."""
-    n = len(vars_)
-    if kink is None:
-        where = "the gradient or the Hessian is infinite or undefined here"
-    else:
-        where = f"p lies on {pretty(kink)} = 0, where {label} is not smooth"
-    fp_exact = fp if p_exact is not None else None
+    n = len(problem.vars_)
+    fp_exact = fp
     if p_exact is None:  # a float point: decide at the nearby simple rational point, if any
-        q = [Fraction(float(c)).limit_denominator(1000) for c in num_p]
-        if np.max(np.abs(np.array([float(c) for c in q]) - num_p)) <= 1e-9 * max(
-                1.0, float(np.max(np.abs(num_p)))):
-            cand = [sp.Rational(c.numerator, c.denominator) for c in q]
-            subs = dict(zip(vars_, cand, strict=True))
-            with contextlib.suppress(Exception):
-                if kink is None or exact_sign(kink.xreplace(subs)) == 0:
-                    v = sp.simplify(expr.xreplace(subs))
-                    if finite_number(v):
-                        p_exact, fp_exact = cand, v
-    if p_exact is not None:
-        resolved, why = resolve_nonsmooth(expr, vars_, list(p_exact), fp_exact)
-    elif abs(float(fp)) <= grad_tol and prove_sign(expr, vars_) == 1:
-        resolved, why = "local minimum", "but f ≥ 0 everywhere and f(p) ≈ 0, so p is a minimum"
-    else:
-        resolved, why = "undetermined", "no sign proof for f − f(p) was found"
+        p_exact, fp_exact = _rational_on_kink(problem, num_p, kink) or (None, None)
+    resolved, why = _nonsmooth_verdict(problem, p_exact, fp_exact, fp)
+    where = ("the gradient or the Hessian is infinite or undefined here" if kink is None
+             else f"p lies on {pretty(kink.arg)} = 0, where {kink.label} is not smooth")
     reason = (f"f is not twice differentiable here ({where}): g and H do not exist, so the "
               f"second-order test does not apply; {why}")
     nan_v, nan_m = np.full(n, np.nan), np.full((n, n), np.nan)
     return PointReport(point=np.array(num_p, dtype=float), value=float(fp), gradient=nan_v,
                        hessian=nan_m, eigenvalues=nan_v.copy(), eigenvectors=nan_m.copy(),
                        kind="undetermined", resolved_kind=resolved, grad_norm=float("nan"),
-                       reason=reason, exact=p_exact is not None and fp_exact is not None,
-                       grad_tol=grad_tol, eig_tol=eig_tol, inertia=(0, 0, 0),
-                       variables=vars_, exact_point=tuple(p_exact) if p_exact else None,
-                       smooth=False)
+                       reason=reason, exact=p_exact is not None, grad_tol=problem.grad_tol,
+                       eig_tol=problem.eig_tol, variables=problem.vars_,
+                       exact_point=tuple(p_exact) if p_exact else None, smooth=False)
 
 
-def _second_order_reason(kind: str, eigvals: np.ndarray, zero: int, *, exact: bool) -> str:
-    ev = _eig_words(eigvals)
+def _rational_on_kink(problem: _Problem, num_p: np.ndarray,
+                      kink: Kink | None) -> tuple[list[sp.Rational], sp.Expr] | None:
+    """(point, exact f) of the simple rational point near num_p, if it lies on the same kink."""
+    cand = rational_near(num_p)
+    if cand is None:
+        return None
+    subs = dict(zip(problem.vars_, cand, strict=True))
+    with contextlib.suppress(Exception):
+        if kink is None or exact_sign(kink.arg.xreplace(subs)) == 0:
+            value = sp.simplify(problem.expr.xreplace(subs))
+            if finite_number(value):
+                return cand, value
+    return None
+
+
+def _nonsmooth_verdict(problem: _Problem, p_exact: list[sp.Expr] | None, fp_exact: Any,
+                       fp: Any) -> tuple[str, str]:
+    """(resolved_kind, why) at a kink: resolve_nonsmooth at an exact point, else f ≥ 0."""
+    if p_exact is not None:
+        return resolve_nonsmooth(problem.expr, problem.vars_, list(p_exact), fp_exact)
+    if abs(float(fp)) <= problem.grad_tol and prove_sign(problem.expr, problem.vars_) == 1:
+        return "local minimum", "but f ≥ 0 everywhere and f(p) ≈ 0, so p is a minimum"
+    return "undetermined", "no sign proof for f − f(p) was found"
+
+
+# --------------------------------------------------------------------------- shared
+def _eigen(H: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors (columns, signs fixed) of a symmetric H."""
+    eigvals, eigvecs = np.linalg.eigh(H)
+    return eigvals, np.column_stack([sign_fixed(v) for v in eigvecs.T])
+
+
+def _second_order_reason(kind: str, eigvals: np.ndarray, zero: int) -> str:
+    """Why the eigenvalue signs decide kind (minimum, maximum or saddle point)."""
+    ev = ", ".join(fmt_num(v) for v in eigvals)
     if kind == "local minimum":
         return f"all eigenvalues positive ({ev}): H is positive definite"
     if kind == "local maximum":
         return f"all eigenvalues negative ({ev}): H is negative definite"
     extra = " (one is zero, but the signs already decide)" if zero else ""
     return f"eigenvalues of both signs ({ev}){extra}: f falls along the negative eigenvectors"
-
-
-def _analyze_numeric(expr, vars_, p, grad_tol, eig_tol, snap: bool = True) -> PointReport:
-    value_fn, grad_fn, hess_fn = compile_numeric(expr, vars_)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # e.g. numpy's "invalid value" in sqrt(-1)
-        fp = float(value_fn(p))
-        if not np.isfinite(fp):
-            raise _undefined(vars_, p)
-        g = grad_fn(p)
-        H = hess_fn(p)
-    kink = kink_at(expr, vars_, p, grad_tol)
-    if kink is not None or not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
-        return _nonsmooth_report(expr, vars_, None, p, fp, grad_tol, eig_tol,
-                                 *(kink if kink is not None else (None, "")))
-    H = (H + H.T) / 2
-    eigvals, eigvecs = np.linalg.eigh(H)
-    eigvecs = np.column_stack([sign_fixed(v) for v in eigvecs.T])
-    gnorm = float(np.linalg.norm(g))
-    g_scale = max(1.0, abs(fp), float(np.linalg.norm(H, 2)) * float(np.linalg.norm(p)))
-    e_scale = max(1.0, float(np.max(np.abs(eigvals))))
-    zero_mask = np.abs(eigvals) <= eig_tol * e_scale
-    neg = int(np.sum((eigvals < 0) & ~zero_mask))
-    pos = int(np.sum((eigvals > 0) & ~zero_mask))
-    zero = int(np.sum(zero_mask))
-    common = dict(point=p.copy(), value=fp, gradient=g, hessian=H, eigenvalues=eigvals,
-                  eigenvectors=eigvecs, grad_norm=gnorm, exact=False, grad_tol=grad_tol,
-                  eig_tol=eig_tol, inertia=(neg, zero, pos), variables=vars_)
-    if gnorm > grad_tol * g_scale:
-        return PointReport(kind="not critical", resolved_kind="not critical",
-                           reason=f"‖g‖ = {gnorm:.3g} > {grad_tol:g}·{g_scale:.3g} (tolerance)",
-                           **common)
-    kind = _kind_from_inertia(neg, zero, pos)
-    if kind != "degenerate":
-        return PointReport(kind=kind, resolved_kind=kind,
-                           reason=_second_order_reason(kind, eigvals, zero, exact=False), **common)
-    # Degenerate in floating point: try the nearby simple rational point exactly.
-    snapped = snap_rational(expr, vars_, p) if snap else None
-    if snapped is not None:
-        rep = _analyze_exact(expr, vars_, snapped, p, grad_tol, eig_tol)
-        if rep.kind == "degenerate":
-            return PointReport(kind="degenerate", resolved_kind=rep.resolved_kind,
-                               reason=rep.reason + f" (decided exactly at {pretty(snapped)})",
-                               **common)
-    s = prove_sign(expr - sp.Float(fp, 30), vars_) if abs(fp) <= grad_tol * g_scale else 0
-    zeros = f"{zero} eigenvalue{'s' if zero > 1 else ''} within tolerance of zero"
-    if s == 1 and abs(fp) <= grad_tol:
-        return PointReport(kind="degenerate", resolved_kind="local minimum",
-                           reason=f"{zeros}; f ≥ 0 everywhere and f(p) ≈ 0, so p is a minimum",
-                           **common)
-    return PointReport(kind="degenerate", resolved_kind="undetermined",
-                       reason=f"{zeros}: the second-order test is inconclusive", **common)
-
-
-def snap_rational(expr, vars_, p: np.ndarray, max_den: int = 1000) -> list[sp.Rational] | None:
-    """The nearby rational point with small denominators, if it is exactly critical."""
-    q = [Fraction(float(c)).limit_denominator(max_den) for c in p]
-    if np.max(np.abs(np.array([float(c) for c in q]) - p)) > 1e-9 * max(1.0, np.max(np.abs(p))):
-        return None
-    exact = [sp.Rational(c.numerator, c.denominator) for c in q]
-    g = gradient(expr, vars_).xreplace(dict(zip(vars_, exact, strict=True)))
-    if all(sp.simplify(c) == 0 for c in g):
-        return exact
-    return None
 
 
 def escape_direction(hess: Any, *, eig_tol: float = EIG_TOL) -> tuple[float, np.ndarray] | None:
@@ -283,7 +284,6 @@ def escape_direction(hess: Any, *, eig_tol: float = EIG_TOL) -> tuple[float, np.
     if not np.allclose(H, H.T, rtol=1e-10, atol=1e-12 * max(1.0, float(np.max(np.abs(H))))):
         raise ValueError("hess must be symmetric (a Hessian is)")
     eigvals, eigvecs = np.linalg.eigh((H + H.T) / 2)
-    scale = max(1.0, float(np.max(np.abs(eigvals))))
-    if eigvals[0] >= -eig_tol * scale:
+    if inertia(eigvals, eig_tol, relative=True).negative == 0:
         return None
     return float(eigvals[0]), sign_fixed(eigvecs[:, 0])

@@ -8,19 +8,17 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from helpers.spectrum import EIG_TOL, verdict_text
+from helpers.spectrum import EIG_TOL, Inertia, verdict_text
 from helpers.symbolic.text import fmt_mat, fmt_num, fmt_vec, pretty
 
-GRAD_TOL = 1e-8
-
-
+GRAD_TOL = 1e-8  # zero band of the gradient: ‖g‖ ≤ GRAD_TOL·max(1, |f(p)|, ‖H‖₂·‖p‖)
 KINDS = ("local minimum", "local maximum", "saddle point", "degenerate", "undetermined",
          "not critical")
 
 
 @dataclass(frozen=True, eq=False)
 class PointReport:
-    """Everything the second-order test says about one point (see the module docstring)."""
+    """Everything the second-order test says about one point (conventions: helpers.symbolic)."""
 
     point: np.ndarray
     value: float
@@ -35,7 +33,7 @@ class PointReport:
     exact: bool
     grad_tol: float = GRAD_TOL
     eig_tol: float = EIG_TOL
-    inertia: tuple[int, int, int] = (0, 0, 0)  # (negative, zero, positive) eigenvalue counts
+    inertia: Inertia = Inertia(0, 0, 0)  # (negative, zero, positive) eigenvalue counts
     variables: tuple[sp.Symbol, ...] = field(default=())
     exact_point: tuple[Any, ...] | None = None
     smooth: bool = True  # False: f is not twice differentiable at p (g, H are NaN)
@@ -45,14 +43,23 @@ class PointReport:
         """True unless the gradient is nonzero (a kink counts: its gradient does not exist)."""
         return self.kind != "not critical"
 
-    def _verdict(self) -> str:
+    @property
+    def verdict(self) -> str:
+        """One-line verdict: the kind, and what decided a degenerate or non-smooth point."""
         return verdict_text(self.kind, self.resolved_kind)
 
+    @property
+    def point_text(self) -> str:
+        """The point as reports print it: exact coordinates when known, else floats."""
+        if self.exact_point is not None:
+            return pretty(list(self.exact_point))
+        return fmt_vec(self.point)
+
+    def _names(self) -> str:
+        return ", ".join(str(v) for v in self.variables) or "θ"
+
     def __str__(self) -> str:
-        names = ", ".join(str(v) for v in self.variables) or "θ"
-        pt = (pretty(list(self.exact_point)) if self.exact_point is not None
-              else fmt_vec(self.point))
-        return (f"({names}) = {pt}: {self._verdict()}\n"
+        return (f"({self._names()}) = {self.point_text}: {self.verdict}\n"
                 f"  f = {fmt_num(self.value)}, g = {fmt_vec(self.gradient)}, "
                 f"‖g‖ = {self.grad_norm:.3g}\n"
                 f"  H = {fmt_mat(self.hessian)}, eigenvalues = {fmt_vec(self.eigenvalues)}\n"
@@ -62,16 +69,13 @@ class PointReport:
         return f"PointReport({self.kind!r}, point={fmt_vec(self.point)})"
 
     def _repr_markdown_(self) -> str:
-        names = ", ".join(str(v) for v in self.variables) or "θ"
-        pt = (pretty(list(self.exact_point)) if self.exact_point is not None
-              else fmt_vec(self.point))
         rows = [
-            ("point", f"({names}) = {pt}"),
+            ("point", f"({self._names()}) = {self.point_text}"),
             ("value f(p)", fmt_num(self.value)),
             ("gradient g", f"{fmt_vec(self.gradient)} (‖g‖ = {self.grad_norm:.3g})"),
             ("Hessian H", fmt_mat(self.hessian)),
             ("eigenvalues", fmt_vec(self.eigenvalues)),
-            ("kind", f"**{self._verdict()}**"),
+            ("kind", f"**{self.verdict}**"),
             ("why", self.reason),
         ]
         body = "\n".join(f"| {k} | {v} |" for k, v in rows)

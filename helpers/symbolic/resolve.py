@@ -12,7 +12,7 @@ from helpers.symbolic.text import pretty
 
 
 def leading_term(phi: sp.Expr, t: sp.Symbol, order: int = 8, *,
-                  one_sided: bool = False) -> tuple[sp.Rational, int] | None:
+                 one_sided: bool = False) -> tuple[sp.Rational, int] | None:
     """(order, sign) of the first nonzero term of the expansion of phi(t) at t = 0, if any.
 
     Two-sided (t real): only a power series in integer powers of t counts. One-sided
@@ -21,26 +21,13 @@ def leading_term(phi: sp.Expr, t: sp.Symbol, order: int = 8, *,
     "undetermined" for the caller — never an exception.
     """
     try:
-        if not one_sided and any(exact_sign(u.xreplace({t: 0})) in (0, None)
-                                 for u, _ in kink_arguments(phi) if u.has(t)):
+        if not one_sided and any(exact_sign(kink.arg.xreplace({t: 0})) in (0, None)
+                                 for kink in kink_arguments(phi) if kink.arg.has(t)):
             return None  # a kink through t = 0: sympy would expand |t|³ as t³ (wrong for t < 0)
-        if phi.is_polynomial(t):
-            ser = sp.expand(phi)
-        else:
-            ser = sp.expand(sp.series(phi, t, 0, order + 1).removeO())
-        terms = []
-        for term in sp.Add.make_args(ser):
-            coeff, k = term.as_coeff_exponent(t)
-            if coeff.has(t) or not k.is_Rational:
-                return None
-            if not (k.is_integer or one_sided):
-                return None
-            if k < 0:  # a pole: not an expansion of f(p + t·d) − f(p)
-                return None
-            if k > 0:
-                terms.append((k, coeff))
-        terms.sort(key=lambda kc: kc[0])
+        terms = _expansion_terms(phi, t, order, one_sided)
     except Exception:  # noqa: BLE001 - series/expansion may fail on exotic functions
+        return None
+    if terms is None:
         return None
     merged: dict[sp.Rational, sp.Expr] = {}
     for k, c in terms:
@@ -52,6 +39,29 @@ def leading_term(phi: sp.Expr, t: sp.Symbol, order: int = 8, *,
         if s != 0:
             return k, s
     return None
+
+
+def _expansion_terms(phi: sp.Expr, t: sp.Symbol, order: int,
+                     one_sided: bool) -> list[tuple[sp.Rational, sp.Expr]] | None:
+    """(power, coefficient) of the positive powers of t in phi's expansion, lowest first.
+
+    None when the expansion is not a series in (integer, or for one_sided rational) powers
+    of t with constant coefficients, or has a pole.
+    """
+    if phi.is_polynomial(t):
+        ser = sp.expand(phi)
+    else:
+        ser = sp.expand(sp.series(phi, t, 0, order + 1).removeO())
+    terms = []
+    for term in sp.Add.make_args(ser):
+        coeff, k = term.as_coeff_exponent(t)
+        if coeff.has(t) or not k.is_Rational or not (k.is_integer or one_sided):
+            return None
+        if k < 0:  # a pole: not an expansion of f(p + t·d) − f(p)
+            return None
+        if k > 0:
+            terms.append((k, coeff))
+    return sorted(terms, key=lambda kc: kc[0])
 
 
 def _directions(n: int, null_vectors: list[sp.Matrix]) -> list[sp.Matrix]:
@@ -79,7 +89,7 @@ def _sign_proof(diff: sp.Expr, vars_: tuple[sp.Symbol, ...],
 
 
 def resolve_exact(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr],
-                   fp: sp.Expr, H: sp.Matrix) -> tuple[str, str]:
+                  fp: sp.Expr, H: sp.Matrix) -> tuple[str, str]:
     """Higher-order look at a degenerate critical point p (exact). Returns (kind, reason)."""
     proved = _sign_proof(expr - fp, vars_, "f − f(p) = {diff} {rel} 0 everywhere, so p is a {kind}")
     if proved:
@@ -107,7 +117,7 @@ def resolve_exact(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr],
 
 
 def resolve_nonsmooth(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr],
-                       fp: sp.Expr) -> tuple[str, str]:
+                      fp: sp.Expr) -> tuple[str, str]:
     """What a point where f is not twice differentiable is, without g or H.
 
     A sign proof of f − f(p) decides minimum/maximum (it needs no derivatives). Otherwise

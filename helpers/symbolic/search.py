@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -12,14 +14,13 @@ import sympy as sp
 
 from helpers.spectrum import EIG_TOL
 from helpers.symbolic.calculus import check_inputs, compile_numeric, kink_arguments
-from helpers.symbolic.classify import analyze_point, snap_rational
+from helpers.symbolic.classify import analyze_point
 from helpers.symbolic.families import CriticalFamily, group_branches, make_family
+from helpers.symbolic.points import snap_rational
 from helpers.symbolic.report import GRAD_TOL, KINDS, PointReport
 from helpers.symbolic.solver import exact_solutions, kink_solutions
 
-SOLVE_TIMEOUT = 2.0
-
-
+SOLVE_TIMEOUT = 2.0  # seconds sympy.solve may take before the numeric search alone decides
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 
@@ -86,12 +87,6 @@ def _dedup(points: np.ndarray, tol: float) -> list[np.ndarray]:
     return kept
 
 
-def _sort_key(item: PointReport | CriticalFamily) -> tuple:
-    if isinstance(item, CriticalFamily):
-        return (1, _KIND_ORDER.get(item.kind, 9), str(item.equation))
-    return (0, _KIND_ORDER[item.kind], tuple(np.round(item.point, 9)))
-
-
 def critical_points(f: Any, variables: Sequence[sp.Symbol],
                     bounds: Sequence[tuple[float, float]], *, timeout: float = SOLVE_TIMEOUT,
                     n_starts: int = 900, grad_tol: float = GRAD_TOL, eig_tol: float = EIG_TOL,
@@ -117,58 +112,124 @@ def critical_points(f: Any, variables: Sequence[sp.Symbol],
     Isolated points come first, sorted by kind then coordinates; then families.
     """
     expr, vars_ = check_inputs(f, variables)
+    box = _check_bounds(bounds, len(vars_))
+
+    def analyze(point: Any) -> PointReport:
+        return analyze_point(expr, vars_, point, grad_tol=grad_tol, eig_tol=eig_tol)
+
+    sols = _exact_candidates(expr, vars_, timeout)
+    families = _families(expr, vars_, [sol for sol in sols if len(sol) < len(vars_)], box,
+                         grad_tol, eig_tol)
+    found = _Found(box, dedup_tol * max(1.0, float(np.linalg.norm(box[:, 1] - box[:, 0]))),
+                   families)
+    for sol in sols:
+        if len(sol) == len(vars_):
+            with contextlib.suppress(Exception):  # messy, complex or undefined: numeric search
+                coords = [sol[v] for v in vars_]
+                if _simple_inside(coords, box):
+                    found.add(analyze(coords))
+    for p in _newton_candidates(expr, vars_, box, n_starts, grad_tol, found.tol):
+        if any(fam.contains(p) for fam in families):
+            continue
+        snapped = snap_rational(expr, vars_, p)
+        with contextlib.suppress(ValueError):  # e.g. f undefined at the converged point
+            found.add(analyze(snapped if snapped is not None else p))
+    return found.in_order()
+
+
+@functools.lru_cache(maxsize=32)
+def _remembered(expr: sp.Expr, vars_: tuple[sp.Symbol, ...],
+                bounds: tuple[tuple[float, float], ...]) -> tuple:
+    return tuple(critical_points(expr, vars_, bounds))
+
+
+def cached_critical_points(f: Any, variables: Sequence[sp.Symbol],
+                           bounds: Sequence[tuple[float, float]]
+                           ) -> list[PointReport | CriticalFamily]:
+    """critical_points with its default settings, remembered for the last 32 questions."""
+    expr, vars_ = check_inputs(f, variables)
+    box = _check_bounds(bounds, len(vars_))
+    return list(_remembered(expr, vars_, tuple(tuple(pair) for pair in box.tolist())))
+
+
+def _check_bounds(bounds: Any, n: int) -> np.ndarray:
+    """bounds as an (n, 2) float array of (low, high) rows with low < high."""
     try:
-        b = np.array(bounds, dtype=float)
+        box = np.array(bounds, dtype=float)
     except (TypeError, ValueError) as exc:
         raise ValueError("bounds must be one (low, high) pair of numbers per variable") from exc
-    if b.shape != (len(vars_), 2) or not np.all(np.isfinite(b)) or np.any(b[:, 0] >= b[:, 1]):
-        raise ValueError(f"bounds must be {len(vars_)} pairs (low, high) with low < high, "
-                         f"e.g. {[(-2, 2)] * len(vars_)}")
-    lo, hi = b[:, 0], b[:, 1]
-    tol = dedup_tol * max(1.0, float(np.linalg.norm(hi - lo)))
-    families: list[CriticalFamily] = []
-    reports: list[PointReport] = []
-    found: list[np.ndarray] = []
+    if box.shape != (n, 2) or not np.all(np.isfinite(box)) or np.any(box[:, 0] >= box[:, 1]):
+        raise ValueError(f"bounds must be {n} pairs (low, high) with low < high, "
+                         f"e.g. {[(-2, 2)] * n}")
+    return box
 
-    def add_report(rep: PointReport) -> None:
-        if rep.kind == "not critical":
-            return
-        if not np.all((rep.point >= lo - 1e-12) & (rep.point <= hi + 1e-12)):
-            return
-        if any(np.linalg.norm(rep.point - q) <= tol for q in found):
-            return
-        if any(fam.contains(rep.point) for fam in families):
-            return
-        found.append(rep.point)
-        reports.append(rep)
 
+def _exact_candidates(expr: sp.Expr, vars_: tuple[sp.Symbol, ...],
+                      timeout: float) -> list[dict]:
+    """sympy's solutions of ∇f = 0, then the candidates on kinks that are not among them."""
     sols = [sol for sol in (exact_solutions(expr, vars_, timeout) or [])
             if isinstance(sol, dict) and set(sol) <= set(vars_)]
     if kink_arguments(expr):
         sols += [sol for sol in kink_solutions(expr, vars_, timeout) if sol not in sols]
-    family_sols = [sol for sol in sols if len(sol) < len(vars_)]
+    return sols
+
+
+def _families(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], family_sols: list[dict],
+              box: np.ndarray, grad_tol: float, eig_tol: float) -> list[CriticalFamily]:
+    """The families of the solutions with free variables (branches of one curve grouped)."""
+    families = []
     for group, implicit in group_branches(expr, vars_, family_sols):
         with contextlib.suppress(Exception):  # a family sympy cannot sample is left out
-            fam = make_family(expr, vars_, group, b, grad_tol, eig_tol, implicit=implicit)
+            fam = make_family(expr, vars_, group, box, grad_tol, eig_tol, implicit=implicit)
             if fam is not None:
                 families.append(fam)
-    for sol in sols:
-        if len(sol) < len(vars_):
-            continue
-        with contextlib.suppress(Exception):  # messy, complex or undefined: numeric search
-            coords = [sol[v] for v in vars_]
-            if all(c.is_real and sp.count_ops(c) <= 25 and not c.has(sp.I) for c in coords):
-                num = np.array([float(c) for c in coords])
-                if np.all((num >= lo) & (num <= hi)):
-                    add_report(analyze_point(expr, vars_, coords, grad_tol=grad_tol,
-                                             eig_tol=eig_tol))
-    for p in _dedup(_nearly_critical(expr, vars_, _newton_search(expr, vars_, lo, hi, n_starts),
-                                     grad_tol), tol):
-        p = np.where(np.abs(p) < 1e-14 * max(1.0, float(np.max(np.abs(b)))), 0.0, p)
-        if any(fam.contains(p) for fam in families):
-            continue
-        snapped = snap_rational(expr, vars_, p)
-        point = snapped if snapped is not None else p
-        with contextlib.suppress(ValueError):  # e.g. f undefined at the converged point
-            add_report(analyze_point(expr, vars_, point, grad_tol=grad_tol, eig_tol=eig_tol))
-    return sorted(reports, key=_sort_key) + sorted(families, key=_sort_key)
+    return families
+
+
+def _simple_inside(coords: list[sp.Expr], box: np.ndarray) -> bool:
+    """True for real coordinates short enough to analyse exactly, inside the box."""
+    if not all(c.is_real and sp.count_ops(c) <= 25 and not c.has(sp.I) for c in coords):
+        return False
+    num = np.array([float(c) for c in coords])
+    return bool(np.all((num >= box[:, 0]) & (num <= box[:, 1])))
+
+
+def _newton_candidates(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], box: np.ndarray,
+                       n_starts: int, grad_tol: float, tol: float) -> list[np.ndarray]:
+    """Distinct nearly critical Newton end points, best first, with round-off zeros as 0."""
+    lo, hi = box[:, 0], box[:, 1]
+    points = _nearly_critical(expr, vars_, _newton_search(expr, vars_, lo, hi, n_starts),
+                              grad_tol)
+    tiny = 1e-14 * max(1.0, float(np.max(np.abs(box))))
+    return [np.where(np.abs(p) < tiny, 0.0, p) for p in _dedup(points, tol)]
+
+
+@dataclasses.dataclass
+class _Found:
+    """Isolated critical points found so far: inside the box, distinct, on no family."""
+
+    box: np.ndarray
+    tol: float
+    families: list[CriticalFamily]
+    reports: list[PointReport] = dataclasses.field(default_factory=list)
+
+    def add(self, rep: PointReport) -> None:
+        """Keep rep unless it is not critical, outside the box, already found or on a family."""
+        lo, hi = self.box[:, 0], self.box[:, 1]
+        if rep.kind == "not critical":
+            return
+        if not np.all((rep.point >= lo - 1e-12) & (rep.point <= hi + 1e-12)):
+            return
+        if any(np.linalg.norm(rep.point - q.point) <= self.tol for q in self.reports):
+            return
+        if any(fam.contains(rep.point) for fam in self.families):
+            return
+        self.reports.append(rep)
+
+    def in_order(self) -> list[PointReport | CriticalFamily]:
+        """Points sorted by kind then coordinates, then families sorted by kind and equation."""
+        points = sorted(self.reports, key=lambda r: (_KIND_ORDER[r.kind],
+                                                     tuple(np.round(r.point, 9))))
+        families = sorted(self.families, key=lambda fam: (_KIND_ORDER.get(fam.kind, 9),
+                                                          str(fam.equation)))
+        return points + families

@@ -7,6 +7,8 @@ import itertools
 
 import sympy as sp
 
+from helpers.spectrum import Inertia
+
 
 def exact_sign(x: sp.Expr) -> int | None:
     """Exact sign of a real sympy number: -1, 0, 1, or None when sympy cannot decide."""
@@ -17,22 +19,17 @@ def exact_sign(x: sp.Expr) -> int | None:
 
 
 def _sign_or_raise(x: sp.Expr) -> int | None:
+    """The sign from sympy's assumptions, then after simplify, then from 60 digits."""
     if x.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.DiracDelta):
         return None
     x = sp.nsimplify(x) if x.has(sp.Float) else x
-    if x.is_zero:
-        return 0
-    if x.is_positive:
-        return 1
-    if x.is_negative:
-        return -1
+    sign = _assumed_sign(x)
+    if sign is not None:
+        return sign
     s = sp.simplify(x)
-    if s.is_zero or s == 0:
-        return 0
-    if s.is_positive:
-        return 1
-    if s.is_negative:
-        return -1
+    sign = _assumed_sign(s)
+    if sign is not None:
+        return sign
     if s.equals(0):
         return 0
     v = sp.N(s, 60)
@@ -41,11 +38,23 @@ def _sign_or_raise(x: sp.Expr) -> int | None:
     return None
 
 
+def _assumed_sign(x: sp.Expr) -> int | None:
+    """-1, 0 or 1 when sympy's assumptions know the sign of x, else None."""
+    if x.is_zero:
+        return 0
+    if x.is_positive:
+        return 1
+    if x.is_negative:
+        return -1
+    return None
+
+
 def finite_number(v: sp.Expr) -> bool:
+    """True for a finite real sympy number (not nan, zoo, ±oo or a non-real number)."""
     return bool(v.is_number) and not v.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and v.is_real is not False
 
 
-def exact_inertia(H: sp.Matrix) -> tuple[int, int, int] | None:
+def exact_inertia(H: sp.Matrix) -> Inertia | None:
     """(negative, zero, positive) eigenvalue counts of a symmetric exact matrix.
 
     Uses the characteristic polynomial: its roots are all real, so Descartes' rule of signs
@@ -59,17 +68,17 @@ def exact_inertia(H: sp.Matrix) -> tuple[int, int, int] | None:
     zero = 0
     while zero < n and signs[n - zero] == 0:
         zero += 1
-
-    def changes(ss: list[int]) -> int:
-        nz = [s for s in ss if s != 0]
-        return sum(1 for a, b in itertools.pairwise(nz) if a != b)
-
-    pos = changes(signs)
-    neg_signs = [s * (-1) ** (n - i) for i, s in enumerate(signs)]
-    neg = changes(neg_signs)
+    pos = _sign_changes(signs)
+    neg = _sign_changes([s * (-1) ** (n - i) for i, s in enumerate(signs)])
     if pos + neg + zero != n:  # cannot happen for a symmetric matrix; be safe
         return None
-    return neg, zero, pos
+    return Inertia(neg, zero, pos)
+
+
+def _sign_changes(signs: list[int]) -> int:
+    """Descartes' count: sign changes between consecutive nonzero coefficients."""
+    nonzero = [s for s in signs if s != 0]
+    return sum(1 for a, b in itertools.pairwise(nonzero) if a != b)
 
 
 def prove_sign(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]) -> int:
