@@ -36,11 +36,9 @@ _EXPORTS: dict[str, str] = {
     "TaylorExplorer": "inspectors",
     "PointInspector": "inspectors",
     # figures
-    "use_course_style": "style",
     "KIND_COLORS": "style",
     "KIND_MARKERS": "style",
     "LOSS_CMAP": "style",
-    "SIGNED_CMAP": "style",
     "plot_surface_contours": "plotting",
     "plot_critical_points": "plotting",
     # exercises that check themselves

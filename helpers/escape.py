@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from helpers.symbolic import check_inputs, compile_numeric
+
 ArrayFn = Callable[[np.ndarray], np.ndarray]
 ScalarFn = Callable[[np.ndarray], float]
 
@@ -21,6 +23,13 @@ ScalarFn = Callable[[np.ndarray], float]
 # about 4n³/3 flops for the eigenvalues alone, about 9n³ with the eigenvectors accumulated.
 EIGH_FLOPS_PER_P3 = 9.0
 EIGVALSH_FLOPS_PER_P3 = 4.0 / 3.0
+
+
+def _check_count(value: int, name: str) -> int:
+    """Return value as int, or raise ValueError unless it is a whole number >= 1."""
+    if int(value) != value or value < 1:
+        raise ValueError(f"{name} must be a positive whole number, got {value}")
+    return int(value)
 
 
 def _as_point(theta, n: int | None = None, name: str = "point") -> np.ndarray:
@@ -37,21 +46,15 @@ def _as_point(theta, n: int | None = None, name: str = "point") -> np.ndarray:
 
 
 def numeric_surface(f: sp.Expr, variables: Sequence[sp.Symbol]) -> tuple[ScalarFn, ArrayFn]:
-    """Numpy ``loss(theta)`` and ``grad(theta)`` for a sympy loss (gradient: helpers.symbolic)."""
-    from helpers.symbolic import gradient
-
-    variables = list(variables)
-    if not variables:
-        raise ValueError("give at least one variable, e.g. [w1, w2]")
-    grad_expr = list(sp.Matrix(gradient(f, variables)))
-    loss_raw = sp.lambdify(variables, f, modules="numpy")
-    grad_raw = sp.lambdify(variables, grad_expr, modules="numpy")
+    """Numpy ``loss(theta)`` and ``grad(theta)`` at one point of a sympy loss (helpers.symbolic)."""
+    expr, vars_ = check_inputs(f, variables)
+    value, grad_fn, _ = compile_numeric(expr, vars_)
 
     def loss(theta: np.ndarray) -> float:
-        return float(loss_raw(*_as_point(theta, len(variables), "theta")))
+        return float(value(_as_point(theta, len(vars_), "theta")))
 
     def grad(theta: np.ndarray) -> np.ndarray:
-        return np.asarray(grad_raw(*_as_point(theta, len(variables), "theta")), dtype=float)
+        return grad_fn(_as_point(theta, len(vars_), "theta"))
 
     return loss, grad
 
@@ -224,13 +227,12 @@ def hessian_cost(
     n_params: int, bytes_per_number: int = 4, flops_per_second: float = 1e13
 ) -> HessianCost:
     """The cost of the dense-Hessian route for P = n_params (default float32 at 10 TFLOP/s)."""
-    if int(n_params) != n_params or n_params < 1:
-        raise ValueError(f"n_params must be a positive whole number, got {n_params}")
+    n_params = _check_count(n_params, "n_params")
     if bytes_per_number not in (2, 4, 8):
         raise ValueError(f"bytes_per_number must be 2, 4 or 8, got {bytes_per_number}")
     if not flops_per_second > 0:
         raise ValueError(f"flops_per_second must be positive, got {flops_per_second}")
-    return HessianCost(int(n_params), bytes_per_number, float(flops_per_second))
+    return HessianCost(n_params, bytes_per_number, float(flops_per_second))
 
 
 _BYTE_UNITS = [("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)]
@@ -266,19 +268,14 @@ def lanczos_workspace_bytes(n_params: int, ncv: int, bytes_per_number: int = 8) 
 
     This is what scipy ``eigsh`` allocates besides the operator itself: O(P·ncv), never P².
     """
-    if int(n_params) != n_params or n_params < 1:
-        raise ValueError(f"n_params must be a positive whole number, got {n_params}")
-    if int(ncv) != ncv or ncv < 1:
-        raise ValueError(f"ncv must be a positive whole number, got {ncv}")
-    n, m = int(n_params), int(min(ncv, n_params))
+    n = _check_count(n_params, "n_params")
+    m = min(_check_count(ncv, "ncv"), n)
     return (n * m + 3 * n + m * (m + 8)) * bytes_per_number
 
 
 def dense_hessian_bytes(n_params: int, bytes_per_number: int = 8) -> int:
     """Memory of the dense P×P Hessian alone (``eigh`` needs about as much again for vectors)."""
-    if int(n_params) != n_params or n_params < 1:
-        raise ValueError(f"n_params must be a positive whole number, got {n_params}")
-    return int(n_params) ** 2 * bytes_per_number
+    return _check_count(n_params, "n_params") ** 2 * bytes_per_number
 
 
 class CountedHVP:

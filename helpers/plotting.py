@@ -5,7 +5,7 @@ Every plotting function takes ``ax=None`` (a new figure is made) and returns the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +78,36 @@ def plot_surface_contours(f: Any, variables: Sequence[sp.Symbol],
     return ax
 
 
+def _plot_family(ax: Any, family: CriticalFamily, box: Sequence[tuple[float, float]],
+                 once: Callable[[str], str]) -> None:
+    """A family of critical points: its curve inside the box (dashed) and its samples."""
+    try:
+        curve = family.curve(box, n=801)
+    except ValueError:
+        curve = None
+    if curve is not None and len(family.variables) == 2:
+        label = "family " + verdict_text(family.kind, family.resolved_kind)
+        ax.plot(curve[:, 0], curve[:, 1], ls="--", lw=2.5,
+                color=KIND_COLORS[family.kind], label=once(label), zorder=3)
+    for s in family.samples:
+        ax.scatter(*s.point[:2], s=45, marker=KIND_MARKERS[family.resolved_kind],
+                   color=KIND_COLORS[family.kind], edgecolor="white", zorder=4)
+
+
+def _plot_report(ax: Any, report: PointReport, once: Callable[[str], str],
+                 annotate: bool) -> None:
+    """One critical point: coloured by kind, shaped by what it resolves to; f beside it."""
+    marker_kind = (report.resolved_kind if report.kind in ("degenerate", "undetermined")
+                   else report.kind)
+    ax.scatter(*report.point[:2], s=110, marker=KIND_MARKERS[marker_kind],
+               color=KIND_COLORS[report.kind], edgecolor="white", linewidth=1.2, zorder=5,
+               label=once(verdict_text(report.kind, report.resolved_kind)))
+    if annotate:
+        ax.annotate(f"f = {report.value:.3g}", report.point[:2], textcoords="offset points",
+                    xytext=(6, 6), fontsize=9, color="white",
+                    bbox=dict(boxstyle="round,pad=0.2", fc="black", alpha=0.5, lw=0))
+
+
 def plot_critical_points(items: Sequence[PointReport | CriticalFamily], *, ax: Any = None,
                          annotate: bool = False,
                          bounds: Sequence[tuple[float, float]] | None = None) -> Any:
@@ -97,29 +127,11 @@ def plot_critical_points(items: Sequence[PointReport | CriticalFamily], *, ax: A
 
     for item in items:
         if isinstance(item, CriticalFamily):
-            label = "family " + verdict_text(item.kind, item.resolved_kind)
-            try:
-                curve = item.curve(box, n=801)
-            except ValueError:
-                curve = None
-            if curve is not None and len(item.variables) == 2:
-                ax.plot(curve[:, 0], curve[:, 1], ls="--", lw=2.5,
-                        color=KIND_COLORS[item.kind], label=once(label), zorder=3)
-            for s in item.samples:
-                ax.scatter(*s.point[:2], s=45, marker=KIND_MARKERS[item.resolved_kind],
-                           color=KIND_COLORS[item.kind], edgecolor="white", zorder=4)
-            continue
-        if not isinstance(item, PointReport):
+            _plot_family(ax, item, box, once)
+        elif isinstance(item, PointReport):
+            _plot_report(ax, item, once, annotate)
+        else:
             raise ValueError(f"expected PointReport or CriticalFamily, got {type(item).__name__}")
-        marker_kind = (item.resolved_kind if item.kind in ("degenerate", "undetermined")
-                       else item.kind)
-        ax.scatter(*item.point[:2], s=110, marker=KIND_MARKERS[marker_kind],
-                   color=KIND_COLORS[item.kind], edgecolor="white", linewidth=1.2, zorder=5,
-                   label=once(verdict_text(item.kind, item.resolved_kind)))
-        if annotate:
-            ax.annotate(f"f = {item.value:.3g}", item.point[:2], textcoords="offset points",
-                        xytext=(6, 6), fontsize=9, color="white",
-                        bbox=dict(boxstyle="round,pad=0.2", fc="black", alpha=0.5, lw=0))
     if seen:
         ax.legend(loc="upper right", fontsize=9, framealpha=0.85, frameon=True)
     return ax

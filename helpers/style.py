@@ -1,12 +1,11 @@
-"""The course figure style, colour maps and the colours of each kind of point."""
+"""The course's colours: the loss colour map and the colours and markers of each kind of point.
+
+The figure style itself is ``helpers/course.mplstyle``: ``plt.style.use("helpers.course")``.
+"""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-
-STYLE_NAME = "helpers.course"
 LOSS_CMAP = "viridis"  # loss values
-SIGNED_CMAP = "RdBu_r"  # signed quantities (eigenvalues, curvature): use with a norm centred at 0
 
 KIND_COLORS: dict[str, str] = {
     "local minimum": "#009E73",
@@ -27,8 +26,3 @@ KIND_MARKERS: dict[str, str] = {
 # Eigen-directions: positive curvature / negative curvature
 POSITIVE_COLOR = "#009E73"
 NEGATIVE_COLOR = "#D55E00"
-
-
-def use_course_style() -> None:
-    """Apply the course style (the one global change, made only when called)."""
-    plt.style.use(STYLE_NAME)

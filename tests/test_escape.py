@@ -153,6 +153,16 @@ def test_format_seconds(value, text):
     assert format_seconds(value) == text
 
 
+def test_numeric_surface_rejects_bad_input():
+    with pytest.raises(ValueError, match="non-empty"):
+        numeric_surface(LECTURE, [])
+    with pytest.raises(ValueError, match="not in variables"):
+        numeric_surface(LECTURE, [w1])
+    loss, _ = numeric_surface(LECTURE, [w1, w2])
+    with pytest.raises(ValueError, match="2 coordinates"):
+        loss(np.zeros(3))
+
+
 def test_numeric_surface_matches_the_hand_written_gradient():
     pytest.importorskip("helpers.symbolic")
     loss, grad = numeric_surface(LECTURE, [w1, w2])

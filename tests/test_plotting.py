@@ -10,15 +10,18 @@ import pytest  # noqa: E402
 import sympy as sp  # noqa: E402
 
 from helpers.plotting import (  # noqa: E402
+    box_grid,
+    frame_axes,
     grid_values,
     plot_critical_points,
     plot_probe,
     plot_surface_contours,
     probe_point,
 )
+from helpers.spectrum import verdict_text  # noqa: E402
 from helpers.style import KIND_COLORS  # noqa: E402
 from helpers.surfaces import get_surface  # noqa: E402
-from helpers.symbolic import critical_points  # noqa: E402
+from helpers.symbolic import analyze_point, critical_points  # noqa: E402
 
 LECTURE = get_surface("lecture")
 
@@ -102,3 +105,26 @@ def test_plot_probe_draws_point_arrow_and_title():
     ax = plot_probe(probe)
     assert "‖g‖" in ax.get_title()
     assert len(ax.collections) == 1 and len(ax.texts) == 1  # the point and the arrow
+
+
+def test_frame_axes_and_box_grid():
+    _, ax = plt.subplots()
+    assert frame_axes(ax, ["$a$", "$b$"], ((-1.0, 2.0), (0.0, 3.0))) is ax
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$a$", "$b$")
+    assert ax.get_xlim() == (-1.0, 2.0) and ax.get_ylim() == (0.0, 3.0)
+    assert ax.get_aspect() == 1.0
+    X, Y = box_grid(((-1.0, 2.0), (0.0, 3.0)), 4)
+    assert X.shape == Y.shape == (4, 4)
+    assert np.array_equal(X[0], [-1.0, 0.0, 1.0, 2.0]) and np.array_equal(Y[:, 0], [0, 1, 2, 3])
+
+
+def test_legend_labels_are_the_shared_verdicts():
+    """Degenerate and non-smooth points are labelled with helpers.spectrum.verdict_text."""
+    x, y = sp.symbols("x y")
+    kink = analyze_point(sp.Abs(x) + y**2, (x, y), (0, 0))
+    flat = analyze_point(x**4 + y**4, (x, y), (0, 0))
+    ax = plot_critical_points([kink, flat])
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [verdict_text(kink.kind, kink.resolved_kind),
+                      "degenerate → local minimum"]
+    assert kink.kind == "undetermined" and labels[0].endswith("→ local minimum")
