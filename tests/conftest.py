@@ -1,8 +1,7 @@
-"""Shared test fixtures: the repository's notebooks and the course.py module."""
+"""Shared test fixtures: the repository's notebooks."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import nbformat
@@ -11,14 +10,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-
-
-def load_course_module():
-    """Import the top-level course.py (the project's command runner) as a module."""
-    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:

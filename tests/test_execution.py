@@ -8,7 +8,8 @@ import shutil
 import nbformat
 
 from helpers.exercises import CORRECT, NOT_ATTEMPTED, NOT_YET
-from tests.conftest import load_course_module, read_notebook
+from tests.conftest import read_notebook
+from tools.execute import execute_notebook, run_notebook
 
 FENCE = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
@@ -20,7 +21,7 @@ def test_execute_is_byte_identical(notebook_path, tmp_path):
     for extra in notebook_path.parent.glob("*"):
         if extra.suffix != ".ipynb" and extra.is_file():
             shutil.copy(extra, tmp_path / extra.name)
-    load_course_module()._execute_one(copy)
+    execute_notebook(copy)
     assert copy.read_bytes() == notebook_path.read_bytes(), (
         f"{notebook_path.name} differs from a fresh run: python3 course.py execute {notebook_path}"
     )
@@ -44,7 +45,7 @@ def test_solutions_pass(notebook_path):
             exercises.append(i)
     if not exercises:
         return
-    load_course_module().run_notebook(nb, notebook_path.parent)
+    run_notebook(nb, notebook_path.parent)
     for i in exercises:
         text = "".join(o.get("text", "") for o in nb.cells[i].outputs)
         assert CORRECT in text and NOT_YET not in text and NOT_ATTEMPTED not in text, (
