@@ -46,8 +46,7 @@ def hvp_single_output(p: Pass, X: np.ndarray, dP: Params) -> np.ndarray:
         p.hvp_terms = (X1, S1 * p.params.W2[0], S1g, X1.T @ S1g)
     X1, S1w, S1g, X1tS1g = p.hvp_terms
     dw = dP.W2[0]
-    dZ = X @ dP.W1.T
-    dZ += dP.b1
+    dZ = BATCHED.hidden(X, dP.W1, dP.b1)
     dG = (2.0 / X.shape[0]) * (np.einsum("nh,nh->n", dZ, S1w) + A @ dw + dP.b2[0])
     TdZ = p.T * dZ
     # rows 0..n_in-1: the W1 block transposed; last row: b1
