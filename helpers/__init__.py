@@ -45,7 +45,7 @@ _EXPORTS: dict[str, str] = {
     "check": "exercises",
     # untrusted formulas and the surface explorer
     "parse_loss": "parsing",
-    "check_surface": "parsing",
+    "check_surface": "surface_check",
     "SurfaceExplorer": "explorer",
     # exact Hessian engine for small networks and the minimum-ratio experiment
     "MLP": "networks.mlp",

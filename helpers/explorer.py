@@ -39,8 +39,9 @@ from matplotlib.transforms import offset_copy
 
 from helpers import style
 from helpers.escape import gradient_descent
-from helpers.parsing import check_surface, parse_loss
+from helpers.parsing import parse_loss
 from helpers.plotting import plot_critical_points, plot_surface_contours
+from helpers.surface_check import check_surface
 from helpers.surfaces import SURFACES, Surface
 from helpers.symbolic import (
     CriticalFamily,

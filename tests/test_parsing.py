@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from helpers.parsing import FormulaError, check_surface, parse_loss
+from helpers.parsing import FormulaError, parse_loss
+from helpers.surface_check import check_surface
 
 x, y = sp.symbols("x y", real=True)
 
