@@ -137,6 +137,7 @@ class Optimizer:
         return new
 
     def _update(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+        """The new theta after one step at learning rate lr (each optimiser's own rule)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:

@@ -19,12 +19,14 @@ from helpers.symbolic import CriticalFamily, PointReport, check_inputs, compile_
 
 
 def _axes(ax: Any) -> Any:
+    """The given axes, or the axes of a new figure."""
     if ax is None:
         _, ax = plt.subplots()
     return ax
 
 
 def _name(v: sp.Symbol) -> str:
+    """A variable as an axis label (LaTeX)."""
     return f"${sp.latex(v)}$"
 
 
