@@ -61,7 +61,10 @@ def verdict_text(kind: str, resolved_kind: str) -> str:
 def sign_fixed(vec: Any) -> np.ndarray:
     """An eigenvector is defined up to sign: unit length, first non-zero entry positive."""
     v = np.asarray(vec, dtype=float)
-    v = v / np.linalg.norm(v)
+    norm = np.linalg.norm(v)
+    if norm == 0:
+        raise ValueError("the zero vector has no direction: it cannot be an eigenvector")
+    v = v / norm
     nz = np.flatnonzero(np.abs(v) > 1e-12)
     if nz.size and v[nz[0]] < 0:
         v = -v

@@ -556,3 +556,37 @@ def test_hostile_functions_give_a_report_or_a_value_error(f):
         critical_points(f, (xr, yr), [(-2, 2), (-2, 2)], timeout=1, n_starts=100)
     except ValueError as exc:
         assert "differentiate" in str(exc)
+
+
+def test_report_verdict_and_inertia_use_the_spectrum_vocabulary():
+    from helpers.spectrum import Inertia, verdict_text
+
+    rep = analyze_point(LECTURE, (w1, w2), (1, 1))
+    assert rep.verdict == verdict_text(rep.kind, rep.resolved_kind) == "degenerate → local minimum"
+    assert isinstance(rep.inertia, Inertia) and rep.inertia.zero == 1
+    kink = analyze_point(sp.Abs(xr) + yr**2, (xr, yr), (0, 0))
+    assert kink.verdict == "not smooth here (no second-order test) → local minimum"
+    assert kink.inertia == (0, 0, 0)
+
+
+def test_kink_arguments_lists_each_kink_once():
+    from helpers.symbolic import kink_arguments
+
+    f = sp.Abs(x) + sp.sqrt(x**2 + y**2) + sp.Max(x, y) + sp.Abs(2) + sp.Abs(x) * y**2
+    kinks = kink_arguments(f)
+    assert len(kinks) == 3 and {(k.arg, k.label) for k in kinks} == {
+        (x, "abs(x)"), (x**2 + y**2, "sqrt(x^2 + y^2)"), (x - y, "Max(…)")}
+    assert {type(k.source) for k in kinks} == {sp.Abs, sp.Pow, sp.Max}
+    assert kink_arguments(x**2 + y**2) == ()
+
+
+def test_cached_critical_points_remembers_the_answer():
+    from helpers.symbolic import cached_critical_points
+
+    first = cached_critical_points(HIMMELBLAU, (x, y), [(-5, 5), (-5, 5)])
+    again = cached_critical_points(HIMMELBLAU, (x, y), ((-5.0, 5.0), (-5.0, 5.0)))
+    assert [id(r) for r in first] == [id(r) for r in again] and first is not again
+    assert [str(r) for r in first] == [str(r) for r in critical_points(HIMMELBLAU, (x, y),
+                                                                       [(-5, 5), (-5, 5)])]
+    with pytest.raises(ValueError, match="bounds"):
+        cached_critical_points(HIMMELBLAU, (x, y), [(5, -5), (-5, 5)])

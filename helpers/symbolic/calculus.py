@@ -76,16 +76,21 @@ def derivatives(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]) -> tuple[list, list
     d|x|/dx = sign(x), d²|x|/dx² = 2·DiracDelta(x).
     """
     fwd, back = real_dummies(vars_)
-    e = expr.xreplace(fwd) if fwd else expr
-    rv = [fwd.get(v, v) for v in vars_]
-    grad = [sp.diff(e, v) for v in rv]
-    hess = [[sp.diff(g, v) for v in rv] for g in grad]
-    if any(h.has(sp.Derivative) for row in hess for h in row):
-        raise ValueError("sympy cannot differentiate f (an unevaluated derivative remains, e.g. "
-                         "of floor or ceiling): its gradient and Hessian are not available")
+    grad, hess = _first_and_second(expr.xreplace(fwd) if fwd else expr,
+                                   [fwd.get(v, v) for v in vars_])
     if back:
         grad = [g.xreplace(back) for g in grad]
         hess = [[h.xreplace(back) for h in row] for row in hess]
+    return grad, hess
+
+
+def _first_and_second(expr: sp.Expr, vars_: list[sp.Symbol]) -> tuple[list, list[list]]:
+    """Gradient entries and Hessian rows of expr, or a ValueError if sympy cannot do them."""
+    grad = [sp.diff(expr, v) for v in vars_]
+    hess = [[sp.diff(g, v) for v in vars_] for g in grad]
+    if any(h.has(sp.Derivative) for row in hess for h in row):
+        raise ValueError("sympy cannot differentiate f (an unevaluated derivative remains, e.g. "
+                         "of floor or ceiling): its gradient and Hessian are not available")
     return grad, hess
 
 
@@ -162,11 +167,16 @@ def _kinks_of(node: sp.Basic) -> list[Kink]:
         return [Kink(u - v, f"{type(node).__name__}(…)", node)
                 for u, v in itertools.combinations(node.args, 2)]
     if isinstance(node, sp.Piecewise):
-        return [Kink(r.lhs - r.rhs, "a piecewise formula", node)
-                for _, cond in node.args if isinstance(cond, sp.Basic) for r in cond.atoms(sp.Rel)]
+        return _piecewise_kinks(node)
     if isinstance(node, sp.Pow) and node.exp.is_integer is not True:
         return [Kink(node.base, pretty(node), node)]
     return []
+
+
+def _piecewise_kinks(node: sp.Piecewise) -> list[Kink]:
+    """Both sides of every relation in the conditions of a Piecewise."""
+    return [Kink(r.lhs - r.rhs, "a piecewise formula", node)
+            for _, cond in node.args if isinstance(cond, sp.Basic) for r in cond.atoms(sp.Rel)]
 
 
 @functools.lru_cache(maxsize=64)

@@ -97,6 +97,13 @@ def _exact_report(problem: _Problem, p: list[sp.Expr], num_p: np.ndarray) -> Poi
         return _nonsmooth_report(problem, p, num_p, fp, on[0])
     if any(sign is None for _, sign in kink_signs):  # cannot tell whether p is on a kink
         return None
+    return _exact_smooth_report(problem, p, num_p, fp, subs)
+
+
+def _exact_smooth_report(problem: _Problem, p: list[sp.Expr], num_p: np.ndarray, fp: sp.Expr,
+                         subs: dict) -> PointReport | None:
+    """The exact analysis at a point on no kink; None where sympy cannot decide a sign."""
+    expr, vars_ = problem.expr, problem.vars_
     g = without_dirac(gradient(expr, vars_)).xreplace(subs).applyfunc(sp.simplify)
     H = without_dirac(hessian(expr, vars_)).xreplace(subs).applyfunc(sp.simplify)
     if not all(finite_number(c) for c in [*g, *H]):

@@ -33,17 +33,26 @@ def as_point(point: Any, n: int) -> tuple[list[Any] | None, np.ndarray]:
         raise ValueError("point must be a sequence of numbers, one per variable") from exc
     if len(coords) != n:
         raise ValueError(f"point has {len(coords)} coordinates but there are {n} variables")
-    exact = None
-    if all(is_exact_number(c) for c in coords):
-        exact = [sp.Rational(c.numerator, c.denominator) if isinstance(c, Fraction)
-                 else sp.sympify(int(c) if isinstance(c, np.integer) else c) for c in coords]
+    exact = [_as_sympy(c) for c in coords] if all(is_exact_number(c) for c in coords) else None
+    return exact, _as_floats(coords)
+
+
+def _as_sympy(c: Any) -> sp.Expr:
+    """An exact coordinate as a sympy number."""
+    if isinstance(c, Fraction):
+        return sp.Rational(c.numerator, c.denominator)
+    return sp.sympify(int(c) if isinstance(c, np.integer) else c)
+
+
+def _as_floats(coords: list[Any]) -> np.ndarray:
+    """Coordinates as finite floats, or a ValueError."""
     try:
         num = np.array([float(sp.N(c)) if isinstance(c, sp.Basic) else float(c) for c in coords])
     except (TypeError, ValueError) as exc:
         raise ValueError("point must contain real numbers only") from exc
     if not np.all(np.isfinite(num)):
         raise ValueError("point must contain finite numbers")
-    return exact, num
+    return num
 
 
 def undefined_error(vars_: tuple[sp.Symbol, ...], num_p: np.ndarray) -> ValueError:

@@ -21,14 +21,22 @@ def leading_term(phi: sp.Expr, t: sp.Symbol, order: int = 8, *,
     "undetermined" for the caller — never an exception.
     """
     try:
-        if not one_sided and any(exact_sign(kink.arg.xreplace({t: 0})) in (0, None)
-                                 for kink in kink_arguments(phi) if kink.arg.has(t)):
-            return None  # a kink through t = 0: sympy would expand |t|³ as t³ (wrong for t < 0)
+        if not one_sided and _kink_through_zero(phi, t):
+            return None  # sympy would expand |t|³ as t³ (wrong for t < 0)
         terms = _expansion_terms(phi, t, order, one_sided)
     except Exception:  # noqa: BLE001 - series/expansion may fail on exotic functions
         return None
-    if terms is None:
-        return None
+    return None if terms is None else _first_nonzero(terms)
+
+
+def _kink_through_zero(phi: sp.Expr, t: sp.Symbol) -> bool:
+    """True when a kink of phi may pass through t = 0 (its argument is 0 or undecided there)."""
+    return any(exact_sign(kink.arg.xreplace({t: 0})) in (0, None)
+               for kink in kink_arguments(phi) if kink.arg.has(t))
+
+
+def _first_nonzero(terms: list[tuple[sp.Rational, sp.Expr]]) -> tuple[sp.Rational, int] | None:
+    """(power, sign) of the lowest power whose summed coefficient is not 0 (None: undecided)."""
     merged: dict[sp.Rational, sp.Expr] = {}
     for k, c in terms:
         merged[k] = merged.get(k, 0) + c

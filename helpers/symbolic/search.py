@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -122,18 +122,13 @@ def critical_points(f: Any, variables: Sequence[sp.Symbol],
                          grad_tol, eig_tol)
     found = _Found(box, dedup_tol * max(1.0, float(np.linalg.norm(box[:, 1] - box[:, 0]))),
                    families)
-    for sol in sols:
-        if len(sol) == len(vars_):
-            with contextlib.suppress(Exception):  # messy, complex or undefined: numeric search
-                coords = [sol[v] for v in vars_]
-                if _simple_inside(coords, box):
-                    found.add(analyze(coords))
-    for p in _newton_candidates(expr, vars_, box, n_starts, grad_tol, found.tol):
-        if any(fam.contains(p) for fam in families):
-            continue
-        snapped = snap_rational(expr, vars_, p)
+    for coords in ([sol[v] for v in vars_] for sol in sols if len(sol) == len(vars_)):
+        with contextlib.suppress(Exception):  # messy, complex or undefined: numeric search
+            if _simple_inside(coords, box):
+                found.add(analyze(coords))
+    for point in _newton_points(expr, vars_, box, n_starts, grad_tol, found):
         with contextlib.suppress(ValueError):  # e.g. f undefined at the converged point
-            found.add(analyze(snapped if snapped is not None else p))
+            found.add(analyze(point))
     return found.in_order()
 
 
@@ -194,14 +189,22 @@ def _simple_inside(coords: list[sp.Expr], box: np.ndarray) -> bool:
     return bool(np.all((num >= box[:, 0]) & (num <= box[:, 1])))
 
 
-def _newton_candidates(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], box: np.ndarray,
-                       n_starts: int, grad_tol: float, tol: float) -> list[np.ndarray]:
-    """Distinct nearly critical Newton end points, best first, with round-off zeros as 0."""
+def _newton_points(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], box: np.ndarray,
+                   n_starts: int, grad_tol: float, found: _Found) -> Iterator[Any]:
+    """Distinct nearly critical Newton end points on no family, best first, snapped if exact.
+
+    Round-off zeros become 0; a point whose simple rational neighbour is exactly critical
+    comes as that rational point.
+    """
     lo, hi = box[:, 0], box[:, 1]
     points = _nearly_critical(expr, vars_, _newton_search(expr, vars_, lo, hi, n_starts),
                               grad_tol)
     tiny = 1e-14 * max(1.0, float(np.max(np.abs(box))))
-    return [np.where(np.abs(p) < tiny, 0.0, p) for p in _dedup(points, tol)]
+    for p in _dedup(points, found.tol):
+        p = np.where(np.abs(p) < tiny, 0.0, p)
+        if not found.on_family(p):
+            snapped = snap_rational(expr, vars_, p)
+            yield snapped if snapped is not None else p
 
 
 @dataclasses.dataclass
@@ -222,9 +225,13 @@ class _Found:
             return
         if any(np.linalg.norm(rep.point - q.point) <= self.tol for q in self.reports):
             return
-        if any(fam.contains(rep.point) for fam in self.families):
+        if self.on_family(rep.point):
             return
         self.reports.append(rep)
+
+    def on_family(self, point: np.ndarray) -> bool:
+        """True when point lies on one of the families."""
+        return any(fam.contains(point) for fam in self.families)
 
     def in_order(self) -> list[PointReport | CriticalFamily]:
         """Points sorted by kind then coordinates, then families sorted by kind and equation."""

@@ -43,8 +43,7 @@ def kink_solutions(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], timeout: float) 
 def _lagrange_equations(expr: sp.Expr, vars_: tuple[sp.Symbol, ...],
                         u: sp.Expr) -> sp.Matrix | None:
     """∇f_r − μ·∇u = 0 and u = 0, with f_r = f without its abs(u)/u^a terms (None: no such)."""
-    atoms = [a for a in expr.atoms(sp.Abs, sp.Pow) if a.args[0] == u and (
-        isinstance(a, sp.Abs) or (a.exp.is_positive and a.exp.is_integer is False))]
+    atoms = _kink_terms(expr, u)
     if not atoms:
         return None
     f_r = expr.xreplace({a: sp.S.Zero for a in atoms})
@@ -54,6 +53,12 @@ def _lagrange_equations(expr: sp.Expr, vars_: tuple[sp.Symbol, ...],
     g_u = derivatives(u, vars_)[0]
     return without_dirac(sp.Matrix([gr - _MU * gu for gr, gu in zip(g_r, g_u, strict=True)]
                                    + [u]))
+
+
+def _kink_terms(expr: sp.Expr, u: sp.Expr) -> list[sp.Expr]:
+    """The terms abs(u) and u^a (a > 0 not an integer) of expr: they vanish where u = 0."""
+    return [a for a in expr.atoms(sp.Abs, sp.Pow) if a.args[0] == u and (
+        isinstance(a, sp.Abs) or (a.exp.is_positive and a.exp.is_integer is False))]
 
 
 def _real_solutions(eqs: sp.Matrix, unknowns: tuple[sp.Symbol, ...],
