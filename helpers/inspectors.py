@@ -17,7 +17,7 @@ import sympy as sp
 from matplotlib import patheffects
 
 from helpers.plotting import box_grid, frame_axes
-from helpers.spectrum import EIG_TOL, verdict_text, zero_threshold
+from helpers.spectrum import EIG_TOL, zero_threshold
 from helpers.style import KIND_COLORS, LOSS_CMAP, NEGATIVE_COLOR, POSITIVE_COLOR
 from helpers.symbolic import PointReport, analyze_point
 from helpers.taylor import (
@@ -233,7 +233,7 @@ class PointInspector:
         g = ", ".join(f"{c + 0.0:.4g}" for c in report.gradient)
         H = "; ".join(", ".join(f"{c + 0.0:.4g}" for c in row) for row in report.hessian)
         lam = ", ".join(f"{c + 0.0:.4g}" for c in report.eigenvalues)
-        kind = verdict_text(report.kind, report.resolved_kind)
+        kind = report.verdict
         return (f"θ′ = ({p})   L = {report.value:.4g}   g = ({g})   ‖g‖ = {report.grad_norm:.3g}\n"
                 f"H = [{H}]   eigenvalues = ({lam})\n"
                 f"kind: {kind}\n"
@@ -266,7 +266,7 @@ class PointInspector:
                                   ("true loss L", "quadratic model at θ′"), strict=True):
             self._draw_panel(ax, report, grid[key], grid, levels)
             ax.set_title(title)
-        fig.suptitle(f"{verdict_text(report.kind, report.resolved_kind)}   "
+        fig.suptitle(f"{report.verdict}   "
                      "(eigenvector lines: green λ > 0, orange λ < 0, grey λ = 0)")
         return fig, report
 

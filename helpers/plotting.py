@@ -13,7 +13,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 
-from helpers.spectrum import verdict_text
 from helpers.style import KIND_COLORS, KIND_MARKERS, LOSS_CMAP
 from helpers.symbolic import CriticalFamily, PointReport, check_inputs, compile_numeric
 
@@ -88,7 +87,7 @@ def _plot_family(ax: Any, family: CriticalFamily, box: Sequence[tuple[float, flo
     except ValueError:
         curve = None
     if curve is not None and len(family.variables) == 2:
-        label = "family " + verdict_text(family.kind, family.resolved_kind)
+        label = "family " + family.verdict
         ax.plot(curve[:, 0], curve[:, 1], ls="--", lw=2.5,
                 color=KIND_COLORS[family.kind], label=once(label), zorder=3)
     for s in family.samples:
@@ -103,7 +102,7 @@ def _plot_report(ax: Any, report: PointReport, once: Callable[[str], str],
                    else report.kind)
     ax.scatter(*report.point[:2], s=110, marker=KIND_MARKERS[marker_kind],
                color=KIND_COLORS[report.kind], edgecolor="white", linewidth=1.2, zorder=5,
-               label=once(verdict_text(report.kind, report.resolved_kind)))
+               label=once(report.verdict))
     if annotate:
         ax.annotate(f"f = {report.value:.3g}", report.point[:2], textcoords="offset points",
                     xytext=(6, 6), fontsize=9, color="white",
