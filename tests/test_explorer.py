@@ -27,7 +27,7 @@ def lecture() -> SurfaceExplorer:
 def click(explorer: SurfaceExplorer, x: float, y: float) -> None:
     """Send a synthetic left click at data point (x, y) through the canvas callbacks."""
     fig = explorer.figure()
-    x_px, y_px = explorer._ax.transData.transform((x, y))
+    x_px, y_px = explorer.view.ax.transData.transform((x, y))
     event = MouseEvent("button_press_event", fig.canvas, x_px, y_px, button=1)
     fig.canvas.callbacks.process("button_press_event", event)
 
@@ -176,22 +176,22 @@ def test_widget_constructs_without_a_front_end_and_reacts(backend: str) -> None:
     ex = SurfaceExplorer("lecture", point=(1.2, -0.8))
     box = ex.widget(backend=backend)
     assert isinstance(box, W.VBox)
-    panel = ex._panel
+    panel = ex.controls.panel
     assert "not critical" in panel.value
     click(ex, 0.0, 0.0)  # through whatever canvas the widget uses
     assert "saddle point" in panel.value
-    sx, sy = ex._controls["sliders"]
+    sx, sy = ex.controls.sliders
     assert (sx.value, sy.value) == (0.0, 0.0)
     sx.value = 1.0
     assert ex.state.point[0] == 1.0
-    ex._controls["text"].value = "x^2 + 3y"
+    ex.controls.text.value = "x^2 + 3y"
     assert "write 3*y" in panel.value and ex.state.name == "lecture"
-    ex._controls["text"].value = "x^2 - y^2"
-    assert ex.state.name == "custom" and ex._controls["menu"].value == "custom"
-    ex._controls["menu"].value = "himmelblau"
+    ex.controls.text.value = "x^2 - y^2"
+    assert ex.state.name == "custom" and ex.controls.menu.value == "custom"
+    ex.controls.menu.value = "himmelblau"
     assert ex.state.name == "himmelblau" and sx.max == 5.0
     if backend == "image":
-        assert ex._image.value[:4] == b"\x89PNG"
+        assert ex.controls.view.value[:4] == b"\x89PNG"
     else:
         assert type(ex.figure().canvas).__name__ == "Canvas"
     assert matplotlib.get_backend().lower() == "agg"  # the global backend is untouched
@@ -203,7 +203,7 @@ def test_gd_path_from_a_himmelblau_point_reaches_a_minimum() -> None:
     path = ex.gd_path()
     assert np.allclose(path[-1], (3, 2), atol=1e-3)
     ex.figure()  # drawing the path must work too
-    assert len(ex._art["gd"].get_xdata()) == len(path)
+    assert len(ex.view.artists.gd.get_xdata()) == len(path)
 
 
 def test_static_figure_and_3d_view_draw() -> None:
@@ -265,7 +265,7 @@ def test_colour_bar_sits_next_to_the_map_and_everything_fits(name: str) -> None:
     ex = SurfaceExplorer(name)
     fig = ex.figure()
     fig.canvas.draw()
-    ax, cax = ex._ax, ex._cax
+    ax, cax = ex.view.ax, ex.view.cax
     w = fig.get_size_inches()[0] * fig.dpi
     gap = (cax.get_position().x0 - ax.get_position().x1) * w
     assert 5 < gap < 20 and cax.get_position().height == pytest.approx(ax.get_position().height)
@@ -289,10 +289,10 @@ def test_widget_layout_wraps_instead_of_clipping() -> None:
     controls, body = root.children
     assert "wrap" in controls.layout.flex_flow and "wrap" in body.layout.flex_flow
     left, panel = body.children
-    assert panel is ex._panel
+    assert panel is ex.controls.panel
     assert left.layout.width == "550px" and left.layout.flex == "0 0 auto"
     assert panel.layout.min_width == "250px" and panel.layout.overflow == "auto"
-    for s in ex._controls["sliders"]:
+    for s in ex.controls.sliders:
         assert s.layout.width == "100%" and s.readout_format == ".3f"
 
 

@@ -121,7 +121,7 @@ def take(shot: Shot, page, server, out: Path) -> Path | None:
     if (
         found is None
         and shot.filename == "explorer.png"
-        and (ROOT / "helpers/explorer.py").exists()
+        and (ROOT / "helpers/explorer").is_dir()
     ):
         _write_scratch_explorer(SCRATCH)
         found = (SCRATCH, 0)

@@ -1,0 +1,184 @@
+"""Surface explorer: pick a point on a 2-D loss and see g, H, eigenvalues, kind and escape step.
+
+Logic and view are separate modules; :class:`SurfaceExplorer` composes them:
+
+* :mod:`~helpers.explorer.model` holds the state (surface, point, report, messages).
+  ``pick(point)`` is the programmatic twin of a click and returns the
+  :class:`~helpers.symbolic.PointReport` of :func:`~helpers.symbolic.analyze_point` — the
+  explorer never re-implements derivatives or classification. A pick within ``snap_radius``
+  (default 2 % of the view's width) of an isolated critical point found by
+  :func:`~helpers.symbolic.critical_points` snaps to it and returns that point's (exact when
+  possible) report; ``state.snapped`` says so. ``set_surface(name_or_formula)`` switches to a
+  course surface (a key of ``SURFACES``) or to a student's formula, parsed by
+  :func:`~helpers.parsing.parse_loss`. A rejected formula keeps the last good surface and puts
+  the message in ``state.error`` and the side panel.
+* :mod:`~helpers.explorer.panel` writes the side panel (value, g, H, eigenvalues, kind).
+* :mod:`~helpers.explorer.canvas`: ``figure()`` draws on a matplotlib Figure made without
+  pyplot (works with any backend); a pick only moves the point's marks
+  (:mod:`~helpers.explorer.marks`) and blits them. ``static_figure()`` draws the same picture
+  on a normal (inline) axes.
+* :mod:`~helpers.explorer.widget`: ``widget()`` wraps it with ipywidgets: an ipympl canvas
+  (clicks) when ipympl is importable, else a PNG image; sliders for the point everywhere; a
+  surface menu, a formula box and the panel. ``controls`` holds them once it was called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy as sp
+from matplotlib.figure import Figure
+
+from helpers.explorer.canvas import ExplorerFigure, draw_static
+from helpers.explorer.model import ExplorerModel, ExplorerState, as_point, check_snap_radius
+from helpers.explorer.panel import panel_html
+from helpers.surfaces import Surface
+from helpers.symbolic import PointReport
+
+if TYPE_CHECKING:
+    from helpers.explorer.widget import ExplorerControls
+
+__all__ = ["ExplorerState", "SurfaceExplorer"]
+
+
+class _Forwarded:
+    """An attribute of the explorer's model or view, read and written through the explorer."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+
+    def __set_name__(self, cls: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, cls: type | None = None) -> Any:
+        return self if obj is None else getattr(getattr(obj, self.owner), self.name)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        setattr(getattr(obj, self.owner), self.name, value)
+
+
+class SurfaceExplorer:
+    """Pick points of a two-variable loss and see everything the second-order test says."""
+
+    state = _Forwarded("model")
+    snap_radius = _Forwarded("model")
+    find_critical = _Forwarded("model")
+    gd_steps = _Forwarded("model")
+    lr = _Forwarded("model")
+    custom_variables = _Forwarded("model")
+    width = _Forwarded("model")
+    show_3d = _Forwarded("view")
+    resolution = _Forwarded("view")
+
+    def __init__(
+        self,
+        f: str | Surface | sp.Expr = "lecture",
+        variables: Sequence[sp.Symbol | str] | None = None,
+        bounds: Sequence[tuple[float, float]] | None = None,
+        *,
+        point: Sequence[float] | None = None,
+        snap_radius: float = 0.02,
+        find_critical: bool = True,
+        gd_steps: int = 0,
+        lr: float | None = None,
+        show_3d: bool = False,
+        resolution: int = 120,
+        custom_variables: Sequence[str] = ("x", "y"),
+    ) -> None:
+        """f: a key of SURFACES, a Surface, a formula (text) or a sympy expression."""
+        snap_radius = check_snap_radius(snap_radius)
+        show_3d, resolution = bool(show_3d), int(resolution)
+        self.model = ExplorerModel(f, variables, bounds, snap_radius=snap_radius,
+                                   find_critical=find_critical, gd_steps=gd_steps, lr=lr,
+                                   custom_variables=custom_variables)
+        self.view = ExplorerFigure(self.model, show_3d=show_3d, resolution=resolution)
+        self.view.on_click = self._clicked
+        self.controls: ExplorerControls | None = None  # set by widget()
+        self.pick(self.model.default_point() if point is None else point)
+
+    # ------------------------------------------------------------------ logic
+    def pick(self, point: Sequence[float]) -> PointReport:
+        """Analyse a point (snapping to a critical point within snap_radius·width); redraw."""
+        p = as_point(point)
+        try:
+            return self.model.pick(p)
+        finally:
+            self.refresh()
+
+    def set_surface(self, surface: str | Surface | sp.Expr,
+                    bounds: Sequence[tuple[float, float]] | None = None,
+                    variables: Sequence[sp.Symbol | str] | None = None) -> bool:
+        """Switch surface (name, Surface, formula text or expression); False keeps the old one."""
+        if not self.model.set_surface(surface, bounds, variables):
+            self.refresh()
+            return False
+        if self.view.fig is not None:
+            self.view.draw_surface()
+        self.pick(self.model.default_point())
+        self._sync_controls()
+        return True
+
+    def gd_path(self, start: Sequence[float] | None = None) -> np.ndarray:
+        """Gradient-descent path from the point (lr: given, else 0.5 / typical max |λ|)."""
+        return self.model.gd_path(start)
+
+    def panel_html(self) -> str:
+        """The side panel as HTML with LaTeX ($…$) for ipywidgets.HTMLMath."""
+        st = self.state
+        gd = self.model.gd_text() if self.gd_steps > 0 and st.report is not None else ""
+        return panel_html(st, self.snap_radius, gd)
+
+    # ------------------------------------------------------------------ view
+    def figure(self) -> Figure:
+        """The explorer's figure (made without pyplot, an Agg canvas until a widget takes it)."""
+        return self.view.figure()
+
+    def png(self) -> bytes:
+        """The current figure as PNG bytes (the canvas as it is on screen)."""
+        return self.view.png()
+
+    def static_figure(self, point: Sequence[float] | None = None, ax: Any = None) -> Any:
+        """The explorer's picture at ``point`` on a normal axes (for a notebook's static cell)."""
+        if point is not None:
+            self.pick(point)
+        return draw_static(self.model, self.resolution, ax)
+
+    def widget(self, backend: str = "auto") -> Any:
+        """The explorer as ipywidgets, laid out to fit the notebook's width.
+
+        A row of controls (surface menu, formula box, gradient-descent switch; it wraps when
+        narrow) above the map — an ipympl canvas (clicks) or a PNG image — with its sliders,
+        and the side panel: to the right of the map when the output area has room for both,
+        below it otherwise. Nothing is clipped: a formula too long for the panel scrolls in its
+        own row. The controls are in ``self.controls`` afterwards.
+        """
+        from helpers.explorer.widget import build_widget
+
+        self.controls = build_widget(self, backend)
+        return self.controls.root
+
+    def show(self, backend: str = "auto") -> None:
+        """Display the widget (same as putting ``explorer.widget()`` last in a cell)."""
+        from IPython.display import display
+
+        display(self.widget(backend))
+
+    def refresh(self) -> None:
+        """Push the state to the figure (blitting when possible) and to the panel."""
+        self.view.refresh()
+        if self.controls is not None:
+            self.controls.panel.value = self.panel_html()
+
+    def _sync_controls(self) -> None:
+        if self.controls is not None:
+            self.controls.sync(self.state)
+
+    def _clicked(self, xy: tuple[float, float]) -> None:
+        """A click on the map: pick that point (a failure is shown in the panel)."""
+        try:
+            self.pick(xy)
+        except ValueError:
+            pass  # the message is in the panel
+        self._sync_controls()

@@ -1,0 +1,339 @@
+"""The surface explorer's state and logic: no figure, no widget.
+
+:class:`ExplorerModel` holds the :class:`ExplorerState` (surface, point, report, messages).
+``pick(point)`` returns the :class:`~helpers.symbolic.PointReport` of
+:func:`~helpers.symbolic.analyze_point`, or the report of an isolated critical point found by
+:func:`~helpers.symbolic.critical_points` within ``snap_radius`` (a fraction of the view's
+width) of the point. ``set_surface`` switches to a course surface or a student's formula
+(parsed by :func:`~helpers.parsing.parse_loss`) and keeps the last good one on failure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from helpers.escape import gradient_descent
+from helpers.parsing import parse_loss
+from helpers.surface_check import check_surface
+from helpers.surfaces import SURFACES, Surface
+from helpers.symbolic import (
+    CriticalFamily,
+    PointReport,
+    analyze_point,
+    cached_critical_points,
+    compile_numeric,
+    escape_direction,
+)
+
+CUSTOM = "custom"
+MENU_FIRST = ("lecture", "x2-y2", "monkey", "himmelblau", "six-hump camel", "rosenbrock")
+MENU_NAMES = {
+    "lecture": "lecture network (1 − w₁w₂)²",
+    "x2-y2": "saddle x² − y²",
+    "x2+y2": "bowl x² + y²",
+    "-x2-y2": "cap −x² − y²",
+    "monkey": "monkey saddle x³ − 3xy²",
+    "himmelblau": "Himmelblau",
+    "six-hump camel": "six-hump camel",
+    "rosenbrock": "Rosenbrock",
+    "x3+y2": "degenerate x³ + y²",
+    "x4+y4": "degenerate x⁴ + y⁴",
+}
+DEFAULT_BOUNDS = ((-2.0, 2.0), (-2.0, 2.0))
+GD_STEPS = 200  # steps of the gradient-descent path when gd_steps is 0
+
+
+@dataclass
+class ExplorerState:
+    """Everything the view shows; tests read it directly."""
+
+    name: str  # key of SURFACES, or "custom"
+    label: str  # LaTeX of the loss (no dollars)
+    expr: sp.Expr
+    variables: tuple[sp.Symbol, ...]
+    bounds: tuple[tuple[float, float], ...]
+    formula: str = ""  # the text of a custom formula
+    point: np.ndarray | None = None
+    report: PointReport | None = None
+    snapped: bool = False  # True when the last pick snapped to a known critical point
+    error: str = ""  # last rejected formula or failed pick, shown in the panel
+    warnings: list[str] = field(default_factory=list)  # from check_surface / critical search
+    critical: list[PointReport | CriticalFamily] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Scales:
+    """Typical |g|, |λ| and large |λ| over the region: arrow lengths and the GD step."""
+
+    g_ref: float = 1.0
+    lam_ref: float = 1.0
+    lam_big: float = 1.0
+
+
+def fmt(v: float) -> str:
+    """A number in 4 significant digits, and 0 for anything below 5e-13."""
+    v = float(v)
+    if v == 0 or abs(v) < 5e-13:
+        return "0"
+    return f"{v:.4g}"
+
+
+def fmt_point(values: Sequence[float]) -> str:
+    """Coordinates as '1.5, -0.25' (fmt each)."""
+    return ", ".join(fmt(c) for c in values)
+
+
+def check_snap_radius(snap_radius: float) -> float:
+    """The snap radius as a float (a fraction of the view's width in [0, 0.5))."""
+    if not 0 <= snap_radius < 0.5:
+        raise ValueError("snap_radius is a fraction of the view's width, between 0 and 0.5")
+    return float(snap_radius)
+
+
+def as_point(point: Sequence[float]) -> np.ndarray:
+    """The point as two finite floats (or ValueError)."""
+    p = np.asarray(point, dtype=float).reshape(-1)
+    if p.shape != (2,) or not np.all(np.isfinite(p)):
+        raise ValueError("point must be two finite numbers, e.g. (0.5, -1.0)")
+    return p
+
+
+# ------------------------------------------------------------------ loading a surface
+def _as_symbols(names: Sequence[sp.Symbol | str]) -> tuple[sp.Symbol, ...]:
+    return tuple(v if isinstance(v, sp.Symbol) else sp.Symbol(str(v), real=True) for v in names)
+
+
+def _source(f: Any, variables: Any, bounds: Any, custom_variables: tuple) -> tuple:
+    """(name, label, expr, variables, bounds, formula) of a surface, a formula or an expression."""
+    if isinstance(f, str) and f in SURFACES:
+        f = SURFACES[f]
+    if isinstance(f, Surface):
+        return f.name, f.label, f.expr, f.variables, f.bounds, ""
+    if isinstance(f, str):
+        vars_ = tuple(variables) if variables is not None else custom_variables
+        expr = parse_loss(f, vars_)
+        return CUSTOM, sp.latex(expr), expr, _as_symbols(vars_), bounds or DEFAULT_BOUNDS, f
+    if isinstance(f, sp.Expr):
+        if variables is None:
+            raise ValueError("give the variables of the expression, e.g. (x, y)")
+        return CUSTOM, sp.latex(f), f, tuple(variables), bounds or DEFAULT_BOUNDS, ""
+    raise ValueError("f must be a surface name, a Surface, a formula or a sympy "
+                     f"expression, not {type(f).__name__}")
+
+
+def _checked_bounds(box: Any) -> tuple[tuple[float, float], ...]:
+    """Two finite (low, high) pairs with low < high, as floats (or ValueError)."""
+    try:
+        box = tuple((float(lo), float(hi)) for lo, hi in box)
+    except (TypeError, ValueError) as exc:
+        raise ValueError("bounds must be two (low, high) pairs") from exc
+    if len(box) != 2 or not all(math.isfinite(a) and math.isfinite(b) and a < b
+                                for a, b in box):
+        raise ValueError("bounds must be two finite (low, high) pairs with low < high")
+    return box
+
+
+def _check_free_symbols(expr: sp.Expr, vars_: tuple) -> None:
+    """The loss depends on its variables only (or ValueError)."""
+    extra = expr.free_symbols - set(vars_)
+    if extra:
+        raise ValueError(f"the loss depends on {sorted(map(str, extra))}, not only on "
+                         f"{[str(v) for v in vars_]}")
+
+
+def _find_critical(state: ExplorerState) -> list[PointReport | CriticalFamily]:
+    """The critical points in the view (a warning and none when the search fails)."""
+    try:
+        return cached_critical_points(state.expr, state.variables, state.bounds)
+    except Exception as exc:  # noqa: BLE001 - a formula may defeat the search
+        state.warnings.append(f"the critical points could not be found ({exc}); "
+                              "picks are not snapped")
+        return []
+
+
+def surface_scales(expr: sp.Expr, variables: tuple, bounds: tuple) -> Scales:
+    """Median |g|, median and 95th percentile of max |λ| on a 31×31 grid of the region."""
+    (x0, x1), (y0, y1) = bounds
+    xs, ys = np.meshgrid(np.linspace(x0, x1, 31), np.linspace(y0, y1, 31))
+    pts = np.array([xs.ravel(), ys.ravel()])
+    _, grad_fn, hess_fn = compile_numeric(expr, variables)
+    with np.errstate(all="ignore"):
+        g = np.linalg.norm(grad_fn(pts), axis=0)
+        H = np.moveaxis(hess_fn(pts), -1, 0)
+        ok = np.all(np.isfinite(H), axis=(1, 2))
+        lam = np.abs(np.linalg.eigvalsh(H[ok])).max(axis=1) if ok.any() else np.ones(1)
+    g = g[np.isfinite(g) & (g > 0)]
+    lam = lam[np.isfinite(lam) & (lam > 0)]
+    return Scales(g_ref=float(np.median(g)) if g.size else 1.0,
+                  lam_ref=float(np.median(lam)) if lam.size else 1.0,
+                  lam_big=float(np.percentile(lam, 95)) if lam.size else 1.0)
+
+
+def load_surface(f: Any, variables: Any, bounds: Any, *, custom_variables: tuple = ("x", "y"),
+                 find_critical: bool = True) -> tuple[ExplorerState, Scales]:
+    """The state and scales of a surface (raises ValueError for a bad one)."""
+    name, label, expr, vars_, box, formula = _source(f, variables, bounds, custom_variables)
+    if bounds is not None:
+        box = bounds
+    if len(vars_) != 2:
+        raise ValueError("the explorer shows functions of exactly two variables")
+    box = _checked_bounds(box)
+    _check_free_symbols(expr, vars_)
+    state = ExplorerState(name=name, label=label, expr=expr, variables=tuple(vars_),
+                          bounds=box, formula=formula)
+    check = check_surface(expr, vars_, box, n=61)
+    state.warnings = list(check.issues)
+    if check.undefined_fraction > 0.999:
+        raise ValueError("the loss is not defined anywhere in the region "
+                         f"{box}: choose another formula or region")
+    if find_critical:  # analyze_point handles kinks itself (kind "undetermined")
+        state.critical = _find_critical(state)
+    return state, surface_scales(expr, state.variables, box)
+
+
+# ------------------------------------------------------------------ texts
+def step_text(rep: PointReport) -> str:
+    """One sentence on the step that lowers L from the point (−g, an eigenvector, or none)."""
+    esc = escape_direction(rep.hessian) if np.all(np.isfinite(rep.hessian)) else None
+    if not rep.smooth:
+        return ("L has a kink here: there is no gradient and no Hessian, so neither −g nor "
+                "an eigenvector gives a step (see why).")
+    if rep.kind == "not critical":
+        return ("Downhill: a small step −η·g lowers L by about η‖g‖² "
+                f"= η·{fmt(rep.grad_norm**2)} (white arrow).")
+    if esc is not None:
+        lam, u = esc
+        return (f"Escape: λ = {fmt(lam)} < 0, so a step η·u along its eigenvector "
+                f"u = ({fmt_point(u)}) lowers L by about ½|λ|η² "
+                f"= {fmt(abs(lam) / 2)}·η² (dashed arrow).")
+    if rep.resolved_kind == "saddle point":
+        return ("No eigenvalue is negative, so the second-order model shows no way down; "
+                "higher-order terms do (see why).")
+    return "No eigenvalue is negative: the second-order model has no way down here."
+
+
+def _undefined_message(state: ExplorerState, p: np.ndarray, exc: Exception) -> str:
+    names = ", ".join(map(str, state.variables))
+    return (f"cannot analyse ({names}) = ({fmt(p[0])}, {fmt(p[1])}): {exc}. "
+            "The loss, its gradient or its Hessian is not defined there.")
+
+
+# ------------------------------------------------------------------ the model
+class ExplorerModel:
+    """A two-variable loss, the picked point and its report: the explorer without a view."""
+
+    def __init__(
+        self,
+        f: str | Surface | sp.Expr = "lecture",
+        variables: Sequence[sp.Symbol | str] | None = None,
+        bounds: Sequence[tuple[float, float]] | None = None,
+        *,
+        snap_radius: float = 0.02,
+        find_critical: bool = True,
+        gd_steps: int = 0,
+        lr: float | None = None,
+        custom_variables: Sequence[str] = ("x", "y"),
+    ) -> None:
+        """f: a key of SURFACES, a Surface, a formula (text) or a sympy expression."""
+        self.snap_radius = check_snap_radius(snap_radius)
+        self.find_critical = bool(find_critical)
+        self.gd_steps = int(gd_steps)
+        self.lr = lr
+        self.custom_variables = tuple(custom_variables)
+        self.state, self.scales = self._load(f, variables, bounds)  # a bad surface raises
+
+    def _load(self, f: Any, variables: Any, bounds: Any) -> tuple[ExplorerState, Scales]:
+        return load_surface(f, variables, bounds, custom_variables=self.custom_variables,
+                            find_critical=self.find_critical)
+
+    @property
+    def width(self) -> float:
+        """Width of the view: the larger side of the box."""
+        return max(hi - lo for lo, hi in self.state.bounds)
+
+    @property
+    def gd_lr(self) -> float:
+        """The gradient-descent learning rate: lr, else 0.5 / typical large |λ|."""
+        return self.lr if self.lr is not None else 0.5 / max(self.scales.lam_big, 1e-12)
+
+    def default_point(self) -> tuple[float, float]:
+        """Where a new surface is first picked: 62 % across, 66 % up the view."""
+        (x0, x1), (y0, y1) = self.state.bounds
+        return (round(x0 + 0.62 * (x1 - x0), 3), round(y0 + 0.66 * (y1 - y0), 3))
+
+    def nearest_critical(self, p: np.ndarray) -> PointReport | None:
+        """The closest isolated critical point within snap_radius·width of p, if any."""
+        best, best_d = None, self.snap_radius * self.width
+        for item in self.state.critical:
+            if isinstance(item, PointReport):
+                d = float(np.linalg.norm(item.point - p))
+                if d <= best_d:
+                    best, best_d = item, d
+        return best
+
+    def pick(self, point: Sequence[float]) -> PointReport:
+        """Analyse a point, snapping to a critical point within snap_radius·width."""
+        p = as_point(point)
+        st = self.state
+        snapped = self.nearest_critical(p)
+        if snapped is not None:
+            report = snapped
+        else:
+            try:
+                report = analyze_point(st.expr, st.variables, p)
+            except Exception as exc:  # noqa: BLE001 - report it, never crash the view
+                msg = _undefined_message(st, p, exc)
+                st.point, st.report, st.snapped, st.error = p, None, False, msg
+                raise ValueError(msg) from None
+        st.point = report.point.copy() if snapped is not None else p
+        st.report, st.snapped = report, snapped is not None
+        if st.error.startswith("cannot analyse"):
+            st.error = ""
+        return report
+
+    def set_surface(self, surface: str | Surface | sp.Expr,
+                    bounds: Sequence[tuple[float, float]] | None = None,
+                    variables: Sequence[sp.Symbol | str] | None = None) -> bool:
+        """Switch surface (no point picked yet); False keeps the old one with the message."""
+        try:
+            self.state, self.scales = self._load(surface, variables, bounds)
+        except ValueError as exc:
+            what = f"Your formula {surface!r} was not plotted" if isinstance(surface, str) \
+                else "The surface was not changed"
+            self.state.error = f"{what}: {exc}"
+            return False
+        return True
+
+    def gd_path(self, start: Sequence[float] | None = None) -> np.ndarray:
+        """Gradient-descent path from the point (lr: given, else 0.5 / typical max |λ|)."""
+        st = self.state
+        p0 = np.asarray(st.point if start is None else start, dtype=float)
+        _, grad_fn, _ = compile_numeric(st.expr, st.variables)
+        steps = self.gd_steps if self.gd_steps > 0 else GD_STEPS
+        try:
+            return gradient_descent(grad_fn, p0, self.gd_lr, steps)
+        except ValueError:
+            return p0[None, :]
+
+    def gd_text(self) -> str:
+        """One sentence on the gradient-descent path drawn from the point."""
+        path = self.gd_path()
+        lr = self.gd_lr
+        steps = len(path) - 1
+        if steps == 0:
+            return f"Gradient descent (lr = {fmt(lr)}) diverges from here: no path is drawn."
+        moved = float(np.linalg.norm(path[-1] - path[0]))
+        if moved < 1e-9 * self.width:
+            return (f"Gradient descent (white line, lr = {fmt(lr)}) does not move: g = 0 "
+                    "here, so it stays on this critical point.")
+        value_fn = compile_numeric(self.state.expr, self.state.variables)[0]
+        with np.errstate(all="ignore"):
+            value = float(value_fn(path[-1]))
+        return (f"Gradient descent (white line, lr = {fmt(lr)}, {steps} steps) ends at "
+                f"({fmt_point(path[-1])}) with L = {fmt(value)}.")
