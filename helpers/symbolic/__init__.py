@@ -21,6 +21,13 @@ Conventions (used by every function here):
   sqrt(u)), ``analyze_point`` never crashes: kind "undetermined", ``smooth=False``, NaN g and
   H, and a resolved_kind from a sign proof of f − f(p) (see analyze_point). A point where f
   itself is undefined (log(0), 1/0) raises a ValueError with a readable message.
+
+Modules, lowest first: ``text`` (how numbers and formulas are printed), ``calculus``
+(input check, derivatives, kinks, ``compile_numeric``), ``signs`` (exact signs and sign
+proofs), ``points``, ``resolve`` (degenerate and non-smooth points), ``report``
+(``PointReport``), ``classify`` (``analyze_point``, ``escape_direction``), ``families``
+(``CriticalFamily``), ``solver`` (``sympy.solve`` with a time limit), ``search``
+(``critical_points``).
 """
 
 from helpers.spectrum import EIG_TOL
@@ -34,13 +41,12 @@ from helpers.symbolic.calculus import (
 from helpers.symbolic.classify import analyze_point, escape_direction
 from helpers.symbolic.families import CriticalFamily
 from helpers.symbolic.report import GRAD_TOL, KINDS, PointReport
-from helpers.symbolic.search import SOLVE_TIMEOUT, cached_critical_points, critical_points
+from helpers.symbolic.search import cached_critical_points, critical_points
 
 __all__ = [
     "EIG_TOL",
     "GRAD_TOL",
     "KINDS",
-    "SOLVE_TIMEOUT",
     "CriticalFamily",
     "PointReport",
     "analyze_point",

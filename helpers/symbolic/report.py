@@ -39,11 +39,6 @@ class PointReport:
     smooth: bool = True  # False: f is not twice differentiable at p (g, H are NaN)
 
     @property
-    def is_critical(self) -> bool:
-        """True unless the gradient is nonzero (a kink counts: its gradient does not exist)."""
-        return self.kind != "not critical"
-
-    @property
     def verdict(self) -> str:
         """One-line verdict: the kind, and what decided a degenerate or non-smooth point."""
         return verdict_text(self.kind, self.resolved_kind)
