@@ -29,15 +29,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
-from matplotlib.figure import Figure
 
-from helpers.explorer.canvas import ExplorerFigure, draw_static
 from helpers.explorer.model import ExplorerModel, ExplorerState, as_point, check_snap_radius
 from helpers.explorer.panel import panel_html
 from helpers.surfaces import Surface
 from helpers.symbolic import PointReport
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from helpers.explorer.widget import ExplorerControls
 
 __all__ = ["ExplorerState", "SurfaceExplorer"]
@@ -88,6 +88,8 @@ class SurfaceExplorer:
         custom_variables: Sequence[str] = ("x", "y"),
     ) -> None:
         """f: a key of SURFACES, a Surface, a formula (text) or a sympy expression."""
+        from helpers.explorer.canvas import ExplorerFigure  # matplotlib loads with the first view
+
         snap_radius = check_snap_radius(snap_radius)
         show_3d, resolution = bool(show_3d), int(resolution)
         self.model = ExplorerModel(f, variables, bounds, snap_radius=snap_radius,
@@ -141,6 +143,8 @@ class SurfaceExplorer:
 
     def static_figure(self, point: Sequence[float] | None = None, ax: Any = None) -> Any:
         """The explorer's picture at ``point`` on a normal axes (for a notebook's static cell)."""
+        from helpers.explorer.canvas import draw_static
+
         if point is not None:
             self.pick(point)
         return draw_static(self.model, self.resolution, ax)

@@ -46,7 +46,7 @@ MENU_NAMES = {
     "x4+y4": "degenerate x⁴ + y⁴",
 }
 DEFAULT_BOUNDS = ((-2.0, 2.0), (-2.0, 2.0))
-GD_STEPS = 200  # steps of the gradient-descent path when gd_steps is 0
+GD_STEPS = 200  # gradient-descent steps: the widget's switch, and gd_path when gd_steps is 0
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as W
 import numpy as np
 
-from helpers.explorer.model import CUSTOM, MENU_FIRST, MENU_NAMES, ExplorerState
+from helpers.explorer.model import CUSTOM, GD_STEPS, MENU_FIRST, MENU_NAMES, ExplorerState
 from helpers.explorer.panel import busy_html
 from helpers.surfaces import SURFACES
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 BACKENDS = ("auto", "ipympl", "image")
 PANEL_MIN_WIDTH = 250  # px: narrower than this, the side panel goes below the map
 PANEL_MAX_WIDTH = 560  # px
-GD_WIDGET_STEPS = 200  # gradient-descent steps drawn when the switch is on
 SLIDER_STEPS = 200  # a slider's step is 1/200 of its range
 
 
@@ -187,7 +186,7 @@ def _wire(c: ExplorerControls, explorer: SurfaceExplorer) -> None:
             pass  # shown in the panel
 
     def on_gd(change: dict) -> None:
-        explorer.gd_steps = GD_WIDGET_STEPS if change["new"] else 0
+        explorer.gd_steps = GD_STEPS if change["new"] else 0
         explorer.refresh()
 
     c.menu.observe(on_menu, names="value")
