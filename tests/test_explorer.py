@@ -344,3 +344,44 @@ def test_long_custom_formula_wraps_between_terms_in_the_panel() -> None:
         sign, body = piece.split(" ", 1)
         assert (sign == "-") == sp.latex(term).startswith("-")
         assert body.strip() == sp.latex(term).lstrip("-").strip()
+
+
+def test_model_alone_picks_switches_and_describes_without_a_view() -> None:
+    from helpers.explorer.model import ExplorerModel
+
+    model = ExplorerModel("x2-y2", gd_steps=50)
+    assert model.pick((0.0, 0.0)).kind == "saddle point" and model.state.snapped
+    assert "does not move" in model.gd_text()
+    assert model.set_surface("x^2 + 3y") is False and "write 3*y" in model.state.error
+    assert model.set_surface("himmelblau") is True and model.state.point is None
+    assert model.pick((3.0, 2.0)).kind == "local minimum"
+
+
+def test_model_and_panel_import_no_figure_or_widget_library() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, helpers.explorer, helpers.explorer.model, helpers.explorer.panel; "
+            "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_panel_html_is_a_function_of_the_state() -> None:
+    from helpers.explorer.panel import panel_html
+
+    ex = SurfaceExplorer("lecture", point=(0.01, -0.02))
+    assert panel_html(ex.state, ex.snap_radius) == ex.panel_html()
+    assert "snapped" in ex.panel_html() and "2%" in ex.panel_html()
+
+
+def test_widget_controls_are_returned_and_public() -> None:
+    from helpers.explorer.widget import ExplorerControls
+
+    ex = SurfaceExplorer("x2-y2")
+    root = ex.widget(backend="image")
+    c = ex.controls
+    assert isinstance(c, ExplorerControls) and c.root is root
+    assert c.view.value[:4] == b"\x89PNG" and [s.description for s in c.sliders] == ["x", "y"]
+    c.gd.value = True
+    assert ex.gd_steps > 0 and "Gradient descent" in c.panel.value

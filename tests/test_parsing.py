@@ -263,3 +263,10 @@ def test_overflow_is_reported_not_hidden() -> None:
     rep = check_surface(parse_loss("exp(exp(x))", "x y"), (x, y), [(-10, 10), (-1, 1)])
     assert not rep.ok
     assert np.isclose(rep.undefined_fraction, (10 - np.log(709.78)) / 20, atol=0.02)
+
+
+def test_kinks_come_from_the_symbolic_kink_list() -> None:
+    """Any kink analyze_point knows (here sign and Max, which no typed formula has) is flagged."""
+    rep = check_surface(sp.sign(x) * y + sp.Max(x, y), (x, y), [(-1, 1), (-1, 1)])
+    assert rep.nondifferentiable and rep.undefined_fraction == 0.0
+    assert any("sign(x)" in m for m in rep.issues) and any("Max" in m for m in rep.issues)
