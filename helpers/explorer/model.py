@@ -109,8 +109,8 @@ def _as_symbols(names: Sequence[sp.Symbol | str]) -> tuple[sp.Symbol, ...]:
     return tuple(v if isinstance(v, sp.Symbol) else sp.Symbol(str(v), real=True) for v in names)
 
 
-def _source(f: Any, variables: Any, bounds: Any, custom_variables: tuple) -> tuple:
-    """(name, label, expr, variables, bounds, formula) of a surface, a formula or an expression."""
+def _source(f: Any, variables: Any, custom_variables: tuple) -> tuple:
+    """(name, label, expr, variables, default bounds, formula) of a surface, formula or expr."""
     if isinstance(f, str) and f in SURFACES:
         f = SURFACES[f]
     if isinstance(f, Surface):
@@ -118,11 +118,11 @@ def _source(f: Any, variables: Any, bounds: Any, custom_variables: tuple) -> tup
     if isinstance(f, str):
         vars_ = tuple(variables) if variables is not None else custom_variables
         expr = parse_loss(f, vars_)
-        return CUSTOM, sp.latex(expr), expr, _as_symbols(vars_), bounds or DEFAULT_BOUNDS, f
+        return CUSTOM, sp.latex(expr), expr, _as_symbols(vars_), DEFAULT_BOUNDS, f
     if isinstance(f, sp.Expr):
         if variables is None:
             raise ValueError("give the variables of the expression, e.g. (x, y)")
-        return CUSTOM, sp.latex(f), f, tuple(variables), bounds or DEFAULT_BOUNDS, ""
+        return CUSTOM, sp.latex(f), f, tuple(variables), DEFAULT_BOUNDS, ""
     raise ValueError("f must be a surface name, a Surface, a formula or a sympy "
                      f"expression, not {type(f).__name__}")
 
@@ -178,7 +178,7 @@ def surface_scales(expr: sp.Expr, variables: tuple, bounds: tuple) -> Scales:
 def load_surface(f: Any, variables: Any, bounds: Any, *, custom_variables: tuple = ("x", "y"),
                  find_critical: bool = True) -> tuple[ExplorerState, Scales]:
     """The state and scales of a surface (raises ValueError for a bad one)."""
-    name, label, expr, vars_, box, formula = _source(f, variables, bounds, custom_variables)
+    name, label, expr, vars_, box, formula = _source(f, variables, custom_variables)
     if bounds is not None:
         box = bounds
     if len(vars_) != 2:
