@@ -1,4 +1,4 @@
-"""The shape of helpers/: small modules and functions, readable code, imports that follow the layers.
+"""The shape of helpers/: small modules and functions, readable code, layered imports.
 
 The layer rule itself is written in pyproject.toml ([tool.importlinter]) and checked here with
 import-linter; CONTRIBUTING.md explains it and says where new code goes.
