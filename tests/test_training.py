@@ -1,30 +1,30 @@
-"""Batching, the line-fit surface, the classification task, training and cost counting."""
+"""Batching on the line-fit surface, and cost counting."""
 
 import numpy as np
 import pytest
 
+from helpers import minibatch as M
 from helpers import optimizers as opt
 from helpers import training as T
-from helpers.networks.mlp import MLP
 
 
 def test_epoch_batches_cover_every_example_once():
-    batches = T.epoch_batches(10, 3, np.random.default_rng(0))
+    batches = M.epoch_batches(10, 3, np.random.default_rng(0))
     assert [len(b) for b in batches] == [3, 3, 3, 1]
     assert sorted(np.concatenate(batches).tolist()) == list(range(10))
-    again = T.epoch_batches(10, 3, np.random.default_rng(0))
+    again = M.epoch_batches(10, 3, np.random.default_rng(0))
     assert all(np.array_equal(a, b) for a, b in zip(batches, again, strict=True))
 
 
 @pytest.mark.parametrize(("n", "b", "k"), [(20, 1, 20), (20, 20, 1), (20, 3, 7), (60000, 1000, 60)])
 def test_updates_per_epoch(n, b, k):
-    assert T.updates_per_epoch(n, b) == k
+    assert M.updates_per_epoch(n, b) == k
 
 
 @pytest.mark.parametrize(("n", "b"), [(10, 0), (10, 11), (0, 1), (10, 2.5)])
 def test_bad_batch_sizes_raise(n, b):
     with pytest.raises(ValueError):
-        T.updates_per_epoch(n, b)
+        M.updates_per_epoch(n, b)
 
 
 def test_linefit_gradient_matches_finite_differences():
@@ -58,49 +58,6 @@ def test_minibatch_path_with_batch_equal_to_n_is_plain_gd():
     p1 = T.minibatch_path(fit.grad, theta0, 12, 12, 10, opt.SGD(0.1), np.random.default_rng(5))
     p2 = opt.run(opt.SGD(0.1), fit.grad, theta0, 10)
     np.testing.assert_allclose(p1, p2, rtol=1e-13)
-
-
-def test_make_moons_is_seeded_and_balanced():
-    X, y = T.make_moons(100, 0.1, np.random.default_rng(0))
-    X2, _ = T.make_moons(100, 0.1, np.random.default_rng(0))
-    assert X.shape == (100, 2) and set(np.unique(y)) == {-1.0, 1.0} and y.sum() == 0
-    np.testing.assert_array_equal(X, X2)
-    with pytest.raises(ValueError):
-        T.make_moons(1, 0.1, np.random.default_rng(0))
-
-
-def test_training_lowers_the_loss_and_sharpness_is_top_hessian_eigenvalue():
-    task = T.classification_task(n_train=40, n_val=40)
-    net = MLP(2, 4)
-    theta0 = net.init(0)
-    res = T.train_mlp(net, theta0, task.X_train, task.y_train, batch_size=8, n_epochs=20,
-                      lr=0.1, rng=np.random.default_rng(0))
-    assert res.n_updates == 20 * 5 and res.epoch_loss.shape == (21,)
-    assert res.epoch_loss[-1] < res.epoch_loss[0]
-    assert 0.5 <= T.accuracy(net, res.theta, task.X_val, task.y_val) <= 1
-    lam = T.sharpness(net, res.theta, task.X_train, task.y_train)
-    # independent check: power iteration on finite-difference Hessian-vector products
-    v = np.random.default_rng(1).standard_normal(net.n_params)
-    e = 1e-5
-
-    def hvp(v):
-        g = lambda th: net.gradient(th, task.X_train, task.y_train)  # noqa: E731
-        return (g(res.theta + e * v) - g(res.theta - e * v)) / (2 * e)
-
-    for _ in range(500):
-        v = hvp(v)
-        v /= np.linalg.norm(v)
-    assert lam == pytest.approx(v @ hvp(v), rel=1e-4)
-
-
-def test_batch_size_experiment_shapes_and_determinism():
-    task = T.classification_task(n_train=24, n_val=24)
-    net = MLP(2, 3)
-    kw = dict(n_epochs=3, lr=0.1, seeds=[0, 1])
-    r1 = T.batch_size_experiment(net, task, [1, 24], **kw)
-    r2 = T.batch_size_experiment(net, task, [1, 24], **kw)
-    assert r1.train_acc.shape == (2, 2) and r1.n_updates.tolist() == [72, 3]
-    np.testing.assert_array_equal(r1.sharpness, r2.sharpness)
 
 
 def test_flops_per_epoch_do_not_depend_on_batch_size():
