@@ -1,19 +1,18 @@
-"""Per-update and per-epoch cost against batch size, vectorised numpy on the CPU.
+"""Cost of one update against batch size, vectorised numpy (float64) on the CPU.
 
-An MNIST-shaped problem (784 inputs, 10 outputs, one tanh hidden layer of 100 units,
-mean-squared error) on random data: n examples, batch sizes 1 ... n. For each batch size we time
-one update (gradient on the batch + SGD step) and report
+One update = the exact gradient of the course's tanh network (``helpers.MLP``, mean-squared
+error) on a batch of B examples + the SGD step, for two networks:
 
-    median and p95 seconds per update, seconds per epoch = median × ceil(n / B),
-    and the ratio of both to batch size 1 measured in the same run.
+- digits 64 → 32 → 10 (the network of notebooks 06–07) on the 1,797 digits;
+- MNIST-shaped 784 → 100 → 10 (the size of the lecture's figure) on 10,000 random examples.
 
-Usage:  .venv/bin/python benchmarks/bench_batch.py [--n 10000] [--repeat 15] [--blas-threads 1]
+For each B it prints the median and p95 seconds per update over ``--repeat`` rounds, the
+ratio to B = 1 measured in the same run, and the seconds per epoch of 60,000 examples
+(median × ⌈60,000 / B⌉). ``--save`` also writes experiments/results/cost_per_update.json with
+the conditions of the run; notebook 06 plots that file with a label saying where it came from.
+
+Usage:  .venv/bin/python benchmarks/bench_batch.py [--repeat 15] [--blas-threads 1] [--save]
 Timings depend on the machine and its load; nothing here is asserted anywhere.
-
-``--blas-threads N`` re-runs the script with OPENBLAS_NUM_THREADS=N (and the OMP/MKL
-equivalents). On a small machine that other jobs keep busy, the default multi-threaded BLAS can
-be many times slower at mid-sized batches (its threads wait for each other), so the numbers
-quoted in notebook 06 were measured with ``--blas-threads 1``.
 """
 
 from __future__ import annotations
@@ -25,36 +24,37 @@ import platform
 import numpy as np
 from _blas import restart_with_blas_threads
 
+from helpers.minibatch import updates_per_epoch
 from helpers.networks.mlp import MLP
+from helpers.results_store import save_results
 from helpers.timing import time_calls
-from helpers.training import mlp_flops_per_update, updates_per_epoch
+from helpers.training import mlp_flops_per_update
+
+SCHEMA = "course.cost_per_update/1"
+N_EPOCH = 60_000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=10_000, help="examples per epoch")
-    parser.add_argument("--repeat", type=int, default=15, help="timed rounds per batch size")
-    parser.add_argument("--hidden", type=int, default=100)
-    parser.add_argument("--blas-threads", type=int, default=0,
-                        help="BLAS threads (0: the library default)")
-    args = parser.parse_args()
-    restart_with_blas_threads(args.blas_threads)
+def cases(rng: np.random.Generator) -> dict[str, tuple[MLP, np.ndarray, np.ndarray, list[int]]]:
+    """The two networks, their data and their batch sizes."""
+    from sklearn.datasets import load_digits
 
-    rng = np.random.default_rng(0)
-    net = MLP(784, args.hidden, 10)
-    theta = net.init(rng)
-    X = rng.standard_normal((args.n, 784))
-    Y = rng.standard_normal((args.n, 10))
-    sizes = [b for b in (1, 10, 100, 1000, 10_000, 60_000) if b <= args.n]
+    digits = load_digits()
+    X_mnist = rng.standard_normal((10_000, 784))
+    return {
+        "digits 64-32-10": (MLP(64, 32, 10), digits.data / 16.0, np.eye(10)[digits.target],
+                            [1, 8, 32, 128, 400, 1797]),
+        "MNIST-shaped 784-100-10": (MLP(784, 100, 10), X_mnist,
+                                    np.eye(10)[rng.integers(0, 10, 10_000)],
+                                    [1, 10, 100, 1000, 10_000]),
+    }
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, numpy {np.__version__}, "
-          f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}, "
-          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'default')}")
-    print(f"network 784 -> {args.hidden} (tanh) -> 10, P = {net.n_params}, n = {args.n}, "
-          f"{args.repeat} rounds per batch size\n")
-    print(f"{'batch':>6} {'updates/ep':>10} {'MFLOP/upd':>10} {'median/upd':>11} "
-          f"{'p95/upd':>10} {'per epoch':>10} {'upd ratio':>9} {'epoch ratio':>11}")
-    ref_update = ref_epoch = None
+
+def bench_case(net: MLP, X: np.ndarray, Y: np.ndarray, sizes: list[int], repeat: int) -> dict:
+    """Median and p95 seconds per update for every batch size; prints one row each."""
+    theta = net.init(0)
+    rows, ref = {}, None
+    print(f"{'B':>6} {'MFLOP/upd':>10} {'median/upd':>11} {'p95/upd':>10} {'ratio':>7} "
+          f"{'60k-epoch':>10}")
     for b in sizes:
         Xb, Yb = X[:b], Y[:b]
 
@@ -62,16 +62,40 @@ def main() -> None:
             nonlocal theta
             theta = theta - 1e-3 * net.gradient(theta, Xb, Yb)
 
-        number = max(1, min(200, 2000 // b))
-        times = time_calls(update, repeat=args.repeat, number=number)
-        med, p95 = float(np.median(times)), float(np.percentile(times, 95))
-        k = updates_per_epoch(args.n, b)
-        epoch = med * k
-        ref_update = ref_update or med
-        ref_epoch = ref_epoch or epoch
-        mflop = mlp_flops_per_update(b, 784, args.hidden, 10) / 1e6
-        print(f"{b:>6} {k:>10} {mflop:>10.2f} {med * 1e3:>9.3f}ms {p95 * 1e3:>8.3f}ms "
-              f"{epoch:>9.3f}s {med / ref_update:>9.1f} {epoch / ref_epoch:>11.3f}")
+        times = time_calls(update, repeat=repeat, number=max(1, min(200, 2000 // b)))
+        median, p95 = float(np.median(times)), float(np.percentile(times, 95))
+        ref = ref or median
+        epoch = median * updates_per_epoch(N_EPOCH, min(b, N_EPOCH))
+        rows[b] = {"median_s": median, "p95_s": p95, "ratio_to_B1": median / ref,
+                   "epoch_60k_s": epoch}
+        mflop = mlp_flops_per_update(b, net.n_in, net.n_hidden, net.n_out) / 1e6
+        print(f"{b:>6} {mflop:>10.2f} {median * 1e3:>9.3f}ms {p95 * 1e3:>8.3f}ms "
+              f"{median / ref:>7.1f} {epoch:>9.3f}s")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15, help="timed rounds per batch size")
+    parser.add_argument("--blas-threads", type=int, default=0,
+                        help="BLAS threads (0: the library default)")
+    parser.add_argument("--save", action="store_true",
+                        help="write experiments/results/cost_per_update.json")
+    args = parser.parse_args()
+    restart_with_blas_threads(args.blas_threads)
+    conditions = {"script": "benchmarks/bench_batch.py", "repeat": args.repeat,
+                  "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+                  "cpu": f"{platform.machine()}, {os.cpu_count()} cores",
+                  "load_average_at_start": round(os.getloadavg()[0], 1)}
+    print(", ".join(f"{k}: {v}" for k, v in conditions.items()), f"numpy {np.__version__}")
+    results = {}
+    for name, (net, X, Y, sizes) in cases(np.random.default_rng(0)).items():
+        print(f"\n{name} (P = {net.n_params})")
+        results[name] = bench_case(net, X, Y, sizes, args.repeat)
+    if args.save:
+        path = save_results("cost_per_update", {"schema": SCHEMA, "conditions": conditions,
+                                                "cases": results})
+        print(f"\nwrote {path.name}")
 
 
 if __name__ == "__main__":

@@ -73,7 +73,7 @@ def plot_loss_profiles(solutions: dict[str, dict], alphas: np.ndarray, direction
         ax.plot(alphas, prof["train_loss"], color=color, ls="-", label=f"{name}: training")
         ax.plot(alphas, prof["test_loss"], color=color, ls="--", label=f"{name}: test")
     ax.set(xlabel="step α along the direction", ylabel="loss", yscale="log")
-    ax.legend(loc="upper center", fontsize=9)
+    ax.legend(loc="upper center")
     return ax
 
 
