@@ -116,21 +116,21 @@ def plot_rate_against_beta(betas: np.ndarray, rates: dict[str, np.ndarray], ax=N
     return ax
 
 
-def plot_sharpness_tracks(runs: dict[str, dict], axes=None):
-    """λ_max (top, with 2/lr dashed) and the loss (bottom) during full-batch GD, per lr."""
+def plot_sharpness_tracks(runs: dict[str, dict], axes=None, *, top: float | None = None):
+    """λ_max (top, with 2/lr dashed; clipped at ``top``) and the loss (bottom), per lr."""
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(8.0, 6.0), sharex=True)
     for (lr, run), (color, marker, _) in zip(runs.items(), SERIES, strict=False):
-        lr_value = float(lr)
-        axes[0].plot(run["steps"], run["sharpness"], color=color, marker=marker, ms=3,
-                     markevery=10, lw=1.2, label=f"η = {lr}")
-        axes[0].axhline(2 / lr_value, color=color, ls="--", lw=1)
-        axes[1].plot(np.arange(len(run["loss"])), run["loss"], color=color, lw=0.8,
-                     label=f"η = {lr}")
-    axes[0].set(ylabel="sharpness λ_max (dashed: 2/η)", ylim=(0, None))
+        limit = 2 / float(lr)
+        shown = "" if top is None or limit <= top else ", off the scale"
+        axes[0].plot(run["steps"], run["sharpness"], color=color, marker=marker, ms=4,
+                     markevery=15, lw=1.2, label=f"η = {lr} (2/η = {limit:.3g}{shown})")
+        axes[0].axhline(limit, color=color, ls="--", lw=1)
+        axes[1].plot(np.arange(len(run["loss"])), run["loss"], color=color, lw=0.8)
+    axes[0].set(ylabel="sharpness λ_max (dashed: 2/η)", ylim=(0, top))
     axes[1].set(xlabel="step of full-batch gradient descent", ylabel="training loss",
                 yscale="log")
-    axes[0].legend(loc="upper right", ncol=len(runs))
+    axes[0].legend(loc="lower right", ncol=2)
     return axes
 
 
