@@ -39,3 +39,13 @@ def test_escape_rates_sharpness_cost():
     rows = {"1": {"median_s": 1e-4}, "10": {"median_s": 2e-4}}
     assert _labelled(V.plot_cost_per_update({"net": rows}))
     plt.close("all")
+
+
+def test_sharpness_tracks_name_the_lines_off_the_scale():
+    run = {"steps": np.array([0, 20]), "sharpness": np.array([1.0, 2.0]),
+           "loss": np.array([1.0, 0.5, 0.6])}
+    axes = V.plot_sharpness_tracks({"0.1": run, "1.0": run}, top=6.0)
+    labels = [t.get_text() for t in axes[0].get_legend().get_texts()]
+    assert labels == ["η = 0.1 (2/η = 20, off the scale)", "η = 1.0 (2/η = 2)"]
+    assert axes[0].get_ylim() == (0.0, 6.0)
+    plt.close("all")
