@@ -10,7 +10,7 @@ and training until the training loss is ≤ 0.005 (Keskar et al.'s protocol, at 
 Main learning rate 0.4 with 10 seeds; the second learning rate 0.1 with 5 seeds (its full-batch
 runs to the target loss take ~46,000 updates each: the slowest part of the sweep).
 
-    OPENBLAS_NUM_THREADS=1 .venv/bin/python experiments/batch_size.py        (about 5 min)
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python experiments/batch_size.py        (about 6 min)
 """
 
 from __future__ import annotations
