@@ -1,31 +1,33 @@
-"""Exact Hessian engine for a one-hidden-layer tanh network, mean-squared error (numpy, float64).
+"""Exact Hessian engine for a tanh network of any depth, mean-squared error (numpy, float64).
 
-The network is ``f(x) = W2 · tanh(W1 · x + b1) + b2`` with shapes
+``MLP(n_in, n_hidden, n_out)`` is ``f(x) = W2 · tanh(W1 · x + b1) + b2``; with a tuple of widths,
+``MLP(n_in, (h1, h2, …), n_out)`` stacks tanh layers::
 
-* ``W1``: (n_hidden, n_in), ``b1``: (n_hidden,), ``W2``: (n_out, n_hidden), ``b2``: (n_out,),
+    a_0 = x,  a_l = tanh(W_l · a_{l-1} + b_l)  (l = 1 … L),  f(x) = W_{L+1} · a_L + b_{L+1}.
 
-and the loss is the mean over all samples and outputs of the squared residual, plus an optional
-L2 term (``l2 / 2 · ‖θ‖²``, zero by default):
+The loss is the mean over all samples and outputs of the squared residual, plus an optional L2
+term (``l2 / 2 · ‖θ‖²``, zero by default):
 
     L(θ) = 1/(n·n_out) · Σ_i Σ_k (f_k(x_i) − y_ik)²  +  l2/2 · ‖θ‖².
 
-Flat parameter vector ``theta`` (length ``P = n_hidden·(n_in + 1) + n_out·(n_hidden + 1)``), in
-this order, each matrix row-major (C order)::
+Flat parameter vector ``theta``, layer after layer, each matrix row-major (C order)::
 
-    theta = [ W1.ravel() | b1 | W2.ravel() | b2 ]
+    theta = [ W1.ravel() | b1 | W2.ravel() | b2 | … ]      (``slices`` says where each sits)
 
-Everything here is exact: ``hessian`` contains the Gauss–Newton part (2/N)·JᵀJ, *and* the
-residual (second-order) term Σ r·∇²f, which couples each hidden unit's input weights with
-themselves and with its output weights. ``gauss_newton_blocks`` is the deliberately wrong
-shortcut (per-layer JᵀJ blocks only) used to show what such shortcuts miss. Every quantity
-starts from the one forward and backward pass of ``helpers.networks.passes``.
+Everything here is exact: ``hessian`` contains the Gauss–Newton part (2/N)·JᵀJ *and* the
+residual (second-order) terms. One hidden layer runs on ``helpers.networks.passes`` (one forward
+and one backward pass, a single-output HVP and a wide layout for many small networks); deeper
+networks on ``deep_passes`` and ``deep_hessian``. ``gauss_newton_blocks`` is the deliberately
+wrong shortcut (per-layer JᵀJ blocks only) used to show what such shortcuts miss.
 """
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from helpers.networks import second_order
+from helpers.networks import deep_hessian, deep_passes, second_order
 from helpers.networks.passes import WIDE, Params, Pass, forward, full_pass
 
 __all__ = ["MLP"]
@@ -46,27 +48,37 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return np.shape(a) == b.shape and np.array_equal(a, b)
 
 
-class MLP:
-    """``n_in → n_hidden (tanh) → n_out (linear)``: exact loss, gradient, HVP and Hessian."""
+def _widths(n_in, n_hidden, n_out) -> tuple[int, ...]:
+    """(n_in, h_1, …, h_L, n_out) checked: positive integers, at least one hidden layer."""
+    hidden = tuple(n_hidden) if isinstance(n_hidden, tuple | list) else (n_hidden,)
+    if not hidden:
+        raise ValueError("n_hidden must be a positive integer or a non-empty tuple of them.")
+    for name, value in (("n_in", n_in), *(("n_hidden", h) for h in hidden), ("n_out", n_out)):
+        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                or int(value) != value or value < 1):
+            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return (int(n_in), *(int(h) for h in hidden), int(n_out))
 
-    def __init__(self, n_in: int, n_hidden: int, n_out: int = 1, l2: float = 0.0) -> None:
-        for name, value in (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)):
-            if int(value) != value or value < 1:
-                raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+
+class MLP:
+    """``n_in → n_hidden (tanh, one or more layers) → n_out``: exact loss, gradient, HVP, H."""
+
+    def __init__(self, n_in: int, n_hidden: int | tuple[int, ...], n_out: int = 1,
+                 l2: float = 0.0) -> None:
+        self.sizes = _widths(n_in, n_hidden, n_out)
         if not np.isfinite(l2) or l2 < 0:
             raise ValueError(f"l2 must be a non-negative number; got {l2!r}.")
-        self.n_in, self.n_hidden, self.n_out = int(n_in), int(n_hidden), int(n_out)
-        self.l2 = float(l2)
-        h, i, o = self.n_hidden, self.n_in, self.n_out
-        self.slices = {
-            "W1": slice(0, h * i),
-            "b1": slice(h * i, h * i + h),
-            "W2": slice(h * i + h, h * i + h + o * h),
-            "b2": slice(h * i + h + o * h, h * i + h + o * h + o),
-        }
-        self.n_params = h * i + h + o * h + o
+        self.n_in, self.n_out, self.l2 = self.sizes[0], self.sizes[-1], float(l2)
+        self.hidden_sizes = self.sizes[1:-1]
+        self.depth = len(self.hidden_sizes)
+        self.n_hidden = self.hidden_sizes[0] if self.depth == 1 else self.hidden_sizes
+        self.layout = deep_passes.make_layout(self.sizes)
+        self.slices = {}
+        for l, (w, b) in enumerate(zip(self.layout.w_slices, self.layout.b_slices, strict=True)):
+            self.slices[f"W{l + 1}"], self.slices[f"b{l + 1}"] = w, b
+        self.n_params = self.layout.n_params
         self._cache_key: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._cache: Pass | None = None
+        self._cache: Pass | deep_passes.DeepPass | None = None
 
     def __repr__(self) -> str:
         return (
@@ -79,38 +91,40 @@ class MLP:
         """Seeded random theta: weights ~ N(0, scale²/fan_in), biases ~ N(0, 0.1²·scale²)."""
         rng = np.random.default_rng(rng)
         theta = np.empty(self.n_params)
-        s = self.slices
-        theta[s["W1"]] = rng.standard_normal(self.n_hidden * self.n_in) * scale / np.sqrt(self.n_in)
-        theta[s["b1"]] = rng.standard_normal(self.n_hidden) * 0.1 * scale
-        theta[s["W2"]] = (
-            rng.standard_normal(self.n_out * self.n_hidden) * scale / np.sqrt(self.n_hidden)
-        )
-        theta[s["b2"]] = rng.standard_normal(self.n_out) * 0.1 * scale
+        layout = self.layout
+        for fan_in, w, b in zip(self.sizes[:-1], layout.w_slices, layout.b_slices, strict=True):
+            theta[w] = rng.standard_normal(w.stop - w.start) * scale / np.sqrt(fan_in)
+            theta[b] = rng.standard_normal(b.stop - b.start) * 0.1 * scale
         return theta
 
-    def unpack(self, theta: np.ndarray) -> Params:
-        """Split theta (..., P) into W1 (..., h, n_in), b1 (..., h), W2 (..., o, h), b2 (..., o)."""
+    def _theta(self, theta: np.ndarray) -> np.ndarray:
+        """theta as floats with last axis P, or a ValueError."""
         theta = np.asarray(theta, dtype=float)
-        if theta.shape[-1] != self.n_params:
+        if theta.ndim < 1 or theta.shape[-1] != self.n_params:
             raise ValueError(
                 f"theta must have {self.n_params} entries (last axis) for {self!r}; "
                 f"got shape {theta.shape}."
             )
-        lead = theta.shape[:-1]
-        s, h, i, o = self.slices, self.n_hidden, self.n_in, self.n_out
-        return Params(
-            theta[..., s["W1"]].reshape(*lead, h, i),
-            theta[..., s["b1"]],
-            theta[..., s["W2"]].reshape(*lead, o, h),
-            theta[..., s["b2"]],
-        )
+        return theta
+
+    def unpack(self, theta: np.ndarray) -> Params:
+        """One hidden layer: W1 (..., h, n_in), b1 (..., h), W2 (..., o, h), b2 (..., o)."""
+        if self.depth != 1:
+            raise ValueError("unpack is for one hidden layer; use layers(theta) for deeper ones.")
+        (W1, W2), (b1, b2) = self.layers(theta)
+        return Params(W1, b1, W2, b2)
 
     def pack(self, W1, b1, W2, b2) -> np.ndarray:
         """Inverse of ``unpack``: concatenate the four arrays into theta (..., P)."""
-        lead = np.shape(b2)[:-1]
-        return np.concatenate(
-            [np.reshape(W1, (*lead, -1)), b1, np.reshape(W2, (*lead, -1)), b2], axis=-1
-        )
+        return deep_passes.join([W1, W2], [b1, b2])
+
+    def layers(self, theta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Any depth: [W_1 … W_{L+1}] (..., n_l, n_{l-1}) and [b_1 … b_{L+1}] (..., n_l)."""
+        return deep_passes.split(self.layout, self._theta(theta))
+
+    def from_layers(self, Ws: list[np.ndarray], bs: list[np.ndarray]) -> np.ndarray:
+        """Inverse of ``layers``."""
+        return deep_passes.join(Ws, bs)
 
     # ------------------------------------------------------------------ the pass
     def data(self, X, y) -> tuple[np.ndarray, np.ndarray]:
@@ -119,14 +133,18 @@ class MLP:
         y = _as_2d(y, "y", self.n_out)
         if X.shape[-2] != y.shape[-2]:
             raise ValueError(f"X and y need the same number of samples; got {X.shape}, {y.shape}.")
+        if self.depth > 1 and (X.ndim != 2 or y.ndim != 2):
+            raise ValueError("networks with several hidden layers take one shared 2-D X and y.")
         return X, y
 
-    def pass_at(self, theta, X, y) -> Pass:
+    def pass_at(self, theta, X, y) -> Pass | deep_passes.DeepPass:
         """Forward + backward pass at (theta, X, y), batched over leading axes; never cached."""
         X, y = self.data(X, y)
+        if self.depth > 1:
+            return deep_passes.deep_pass(self.layout, self._theta(theta), X, y)
         return full_pass(self.unpack(theta), X, y, self.n_out)
 
-    def cached_pass(self, theta, X, y) -> Pass:
+    def cached_pass(self, theta, X, y) -> Pass | deep_passes.DeepPass:
         """The pass at (theta, X, y), reused while the same arrays (by value) come back."""
         if np.ndim(theta) != 1:
             return self.pass_at(theta, X, y)
@@ -147,7 +165,10 @@ class MLP:
     # ------------------------------------------------------------------ public API
     def predict(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
         """Network outputs (..., n, n_out)."""
-        return forward(self.unpack(theta), _as_2d(X, "X", self.n_in)).F
+        X = _as_2d(X, "X", self.n_in)
+        if self.depth > 1:
+            return deep_passes.predict(*self.layers(theta), X)
+        return forward(self.unpack(theta), X).F
 
     def loss(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> float | np.ndarray:
         """Mean-squared error (plus l2/2·‖θ‖²); theta may be batched (B, P) → (B,)."""
@@ -157,22 +178,32 @@ class MLP:
             loss = loss + 0.5 * self.l2 * np.sum(theta * theta, axis=-1)
         return float(loss) if np.ndim(theta) == 1 else loss
 
+    def data_loss(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> float | np.ndarray:
+        """The mean-squared error alone (the loss without its L2 term)."""
+        loss = self.cached_pass(theta, X, y).data_loss
+        return float(loss) if np.ndim(theta) == 1 else np.array(loss)
+
     def gradient(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray, *,
                  wide: bool = False) -> np.ndarray:
         """Exact gradient (P,) — or (B, P) for batched theta.
 
-        ``wide=True`` (B single-output networks on the same 2-D X) computes the B hidden layers
-        side by side as one wide layer: same gradient, sums in another order.
+        ``wide=True`` (B single-output networks with one hidden layer on the same 2-D X)
+        computes the B hidden layers side by side as one wide layer: same gradient, sums in
+        another order.
         """
         if wide:
             return self._wide_gradient(theta, X, y)
-        return self._with_l2(self.pack(*self.cached_pass(theta, X, y).grads), theta)
+        p = self.cached_pass(theta, X, y)
+        grad = p.grad if self.depth > 1 else self.pack(*p.grads)
+        return self._with_l2(grad, theta)
 
     def _wide_gradient(self, thetas, X, y) -> np.ndarray:
         """Gradients (B, P) of B single-output networks sharing X, as one wide layer."""
         X, y = self.data(X, y)
-        if np.ndim(thetas) != 2 or self.n_out != 1 or X.ndim != 2 or y.ndim != 2:
-            raise ValueError("wide=True needs thetas (B, P), one output and one shared 2-D X.")
+        if (np.ndim(thetas) != 2 or self.n_out != 1 or self.depth != 1 or X.ndim != 2
+                or y.ndim != 2):
+            raise ValueError("wide=True needs thetas (B, P), one hidden layer, one output and "
+                             "one shared 2-D X.")
         p = full_pass(self.unpack(thetas), X, y, self.n_out, WIDE)
         return self._with_l2(self.pack(*p.grads), thetas)
 
@@ -183,7 +214,9 @@ class MLP:
         v = np.asarray(v, dtype=float)
         if v.shape != np.shape(theta):
             raise ValueError(f"v must have the shape of theta {np.shape(theta)}; got {v.shape}.")
-        if v.ndim == 1 and self.n_out == 1 and X.ndim == 2:
+        if self.depth > 1:
+            out = deep_passes.deep_hvp(self.layout, p, v)
+        elif v.ndim == 1 and self.n_out == 1 and X.ndim == 2:
             out = second_order.hvp_single_output(p, X, self.unpack(v))
         else:
             out = self.pack(*second_order.hvp(p, X, self.unpack(v)))
@@ -192,6 +225,10 @@ class MLP:
     def jacobian(self, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
         """Jacobian of the outputs, shape (..., n·n_out, P); rows ordered sample-major."""
         X = _as_2d(X, "X", self.n_in)
+        if self.depth > 1:
+            theta = self._theta(theta)
+            zeros = np.zeros((X.shape[-2], self.n_out))
+            return deep_hessian.deep_jacobian(self.layout, self.pass_at(theta, X, zeros))
         params = self.unpack(theta)
         return second_order.jacobian(self, X, params.W2, forward(params, X))
 
@@ -201,35 +238,40 @@ class MLP:
         if thetas.ndim != 2:
             raise ValueError(f"thetas must have shape (B, {self.n_params}); got {thetas.shape}.")
         X, y = self.data(X, y)
-        H = second_order.hessian_batch(self, self.pass_at(thetas, X, y), X)
+        if self.depth > 1:
+            H = deep_hessian.deep_hessian(self.layout, self.pass_at(thetas, X, y))
+        else:
+            H = second_order.hessian_batch(self, self.pass_at(thetas, X, y), X)
         if self.l2:
             H[:, np.arange(self.n_params), np.arange(self.n_params)] += self.l2
         return H
 
     def hessian(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Exact full Hessian (P, P): Gauss–Newton part, residual term, all cross-layer blocks."""
+        """Exact full Hessian (P, P): Gauss–Newton part, residual terms, all cross-layer blocks."""
         theta = np.asarray(theta, dtype=float)
         if theta.ndim != 1:
             raise ValueError(f"theta must be one vector of {self.n_params}; use hessian_batch.")
-        return self.hessian_batch(theta[None, :], X, y)[0]
+        if self.depth == 1:
+            return self.hessian_batch(theta[None, :], X, y)[0]
+        H = deep_hessian.deep_hessian(self.layout, self.cached_pass(theta, X, y))
+        H[np.arange(self.n_params), np.arange(self.n_params)] += self.l2
+        return H
 
     def gauss_newton_blocks(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         """WRONG on purpose: per-layer (2/N)·JᵀJ blocks only (no residual term, no cross-layer).
 
-        Returns a block-diagonal (P, P) matrix with one block for layer 1 (W1, b1) and one for
-        layer 2 (W2, b2). Every block is positive semidefinite, so it can never see a saddle.
+        Returns a block-diagonal (P, P) matrix with one block per layer (W_l, b_l). Every block
+        is positive semidefinite, so it can never see a saddle.
         """
         theta = np.asarray(theta, dtype=float)
         X, y = self.data(X, y)
-        params = self.unpack(theta)
-        J = second_order.jacobian(self, X, params.W2, forward(params, X))
+        J = self.jacobian(theta, X)
         c = 2.0 / J.shape[-2]
         out = np.zeros((*theta.shape[:-1], self.n_params, self.n_params))
-        split = self.slices["W2"].start
-        for sl in (slice(0, split), slice(split, self.n_params)):
+        for w, b in zip(self.layout.w_slices, self.layout.b_slices, strict=True):
+            sl = slice(w.start, b.stop)
             Jl = J[..., sl]
             out[..., sl, sl] = c * np.matmul(np.swapaxes(Jl, -1, -2), Jl)
         if self.l2:
             out[..., np.arange(self.n_params), np.arange(self.n_params)] += self.l2
         return out
-
