@@ -6,6 +6,7 @@
     python3 course.py execute      re-execute notebooks in place (the only source of outputs)
     python3 course.py slides       build offline slide decks of every notebook into slides/
     python3 course.py screenshots  regenerate the README screenshots (docs/screenshots/)
+    python3 course.py editions     write student and teacher editions into build/editions/
 
 Each command first creates or updates the local virtual environment `.venv` from the pinned
 versions in requirements.txt and installs this package in editable mode, so every command is
@@ -143,6 +144,13 @@ def cmd_execute(extra: list[str]) -> int:
     return _run([VENV_PY, "-m", "tools.execute", *extra])
 
 
+def cmd_editions(extra: list[str]) -> int:
+    """Student edition (no solutions, sealed answer keys, no outputs) and teacher edition of
+    every notebook into build/editions/ (tools/editions.py)."""
+    ensure_venv()
+    return _run([VENV_PY, "-m", "tools.editions", *extra])
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
@@ -158,6 +166,8 @@ def main(argv: list[str]) -> int:
         return cmd_slides(extra)
     if command == "screenshots":
         return cmd_screenshots(extra)
+    if command == "editions":
+        return cmd_editions(extra)
     print(f"Unknown command {command!r}.\n{__doc__}")
     return 2
 

@@ -43,6 +43,10 @@ _EXPORTS: dict[str, str] = {
     "plot_critical_points": "plotting",
     # exercises that check themselves
     "check": "exercises",
+    "check_function": "exercises",
+    "exercise_stub": "exercises",
+    "exercise_solution": "exercises",
+    "answer_key": "exercises",
     # untrusted formulas and the surface explorer
     "parse_loss": "parsing",
     "check_surface": "surface_check",
