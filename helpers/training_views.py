@@ -56,9 +56,9 @@ def plot_batch_controls(controls: dict[str, dict], labels: dict[str, str],
         mean, sd = mean_sd(runs["sharpness"])
         bottom.errorbar(xs, mean, yerr=sd, color=GREEN, marker="^", capsize=3)
         updates = np.round(np.mean(runs["updates"], axis=0)).astype(int)
-        ticks = [f"{b}\n{u:,} upd." for b, u in zip(batch_sizes, updates, strict=True)]
+        ticks = [f"{b}\n{u:,}" for b, u in zip(batch_sizes, updates, strict=True)]
         top.set(title=labels[name], xticks=xs, xticklabels=[str(b) for b in batch_sizes])
-        bottom.set(xticks=xs, xticklabels=ticks, xlabel="batch size B (mean updates)")
+        bottom.set(xticks=xs, xticklabels=ticks, xlabel="batch size B\n(mean number of updates)")
     axes[0, 0].set_ylabel("accuracy (mean ± sd)")
     axes[1, 0].set_ylabel("sharpness λ_max (mean ± sd)")
     axes[0, 0].legend(loc="lower left")
