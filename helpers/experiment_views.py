@@ -1,4 +1,4 @@
-"""Views of notebook 05: the experiment's progress bar widget and the GOE figure."""
+"""Views of notebook 05: the progress bar widget, the GOE figure and the critical-point figures."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers.random_matrices import goe_asymptotic, goe_matrices
+from helpers.style import NEGATIVE_COLOR, POSITIVE_COLOR
 
-__all__ = ["plot_goe", "widget_progress"]
+__all__ = ["plot_goe", "plot_lecture_axes", "plot_sorted_spectra", "plot_tolerance_sweep",
+           "widget_progress"]
 
 
 def widget_progress(
@@ -74,3 +76,59 @@ def plot_goe(
             title="local minima become rare fast", xticks=ns)
     ax2.legend(fontsize=8)
     return ax1, ax2
+
+
+def plot_sorted_spectra(spectra: dict[str, np.ndarray], tol: float, ax=None):
+    """Sorted eigenvalues of a few points on a symmetric-log axis, the band |λ| ≤ tol shaded."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4))
+    styles = ["-", "--", ":", "-."]
+    for i, (label, lam) in enumerate(spectra.items()):
+        lam = np.sort(np.asarray(lam))
+        ax.plot(np.arange(1, lam.size + 1), lam, ls=styles[i % len(styles)], lw=1.8, label=label)
+    ax.axhspan(-tol, tol, color="0.85", zorder=0, label=f"counted as zero: |λ| ≤ {tol:.0e}")
+    ax.axhline(0, color="k", lw=0.8)
+    ax.set_yscale("symlog", linthresh=tol / 10)
+    ax.set(xlabel="eigenvalue number (sorted)", ylabel="eigenvalue λ (symmetric log)")
+    ax.legend(loc="upper left", fontsize=11)
+    return ax
+
+
+def plot_tolerance_sweep(tols: np.ndarray, rows: list[dict], axes=None):
+    """Minimum-ratio range, ambiguous points and index–loss correlation against the tolerance."""
+    if axes is None:
+        _, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    ratios = [r["minimum_ratio"] for r in rows]
+    ax1, ax2, ax3 = axes
+    ax1.fill_between(tols, [r.min() for r in ratios], [r.max() for r in ratios], alpha=0.3,
+                     label="range over the points")
+    ax1.semilogx(tols, [np.median(r) for r in ratios], "o-", label="median")
+    ax1.axhspan(0.5, 0.6, color=NEGATIVE_COLOR, alpha=0.15, label="the lecture's 0.5–0.6")
+    ax1.set(xlabel="zero tolerance", ylabel="minimum ratio", ylim=(0, 1.02))
+    ax2.semilogx(tols, [r["ambiguous"].mean() for r in rows], "s-", color="0.3")
+    ax2.set(xlabel="zero tolerance", ylabel="share of ambiguous points", ylim=(-0.02, 1.02))
+    ax3.semilogx(tols, [r["pearson"] for r in rows], "o-", label="Pearson r")
+    ax3.semilogx(tols, [r["spearman"] for r in rows], "^--", label="Spearman ρ")
+    ax3.set(xlabel="zero tolerance", ylabel="correlation of index with loss", ylim=(-1.05, 1.05))
+    for ax in (ax1, ax3):
+        ax.legend(fontsize=11)
+    return axes
+
+
+def plot_lecture_axes(loss: np.ndarray, ratio: np.ndarray, index: np.ndarray,
+                      ambiguous: np.ndarray, axes=None):
+    """Loss against minimum ratio (the lecture's axes) and index against loss (Dauphin's)."""
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(12, 4.2))
+    ax1, ax2 = axes
+    clear = ~np.asarray(ambiguous, dtype=bool)
+    for sel, marker, label in ((clear, "o", "clear gap"), (~clear, "x", "ambiguous")):
+        if sel.any():
+            ax1.scatter(ratio[sel], loss[sel], marker=marker, color=POSITIVE_COLOR, label=label)
+            ax2.scatter(loss[sel], index[sel], marker=marker, color=NEGATIVE_COLOR, label=label)
+    ax1.axvspan(0.5, 0.6, color="0.85", zorder=0, label="the lecture's 0.5–0.6")
+    ax1.set(xlabel="minimum ratio  #{λ > tol} / P", ylabel="training loss (MSE)", xlim=(0, 1.02))
+    ax2.set(xlabel="training loss (MSE)", ylabel="index  #{λ < −tol} / P")
+    for ax in axes:
+        ax.legend(fontsize=11)
+    return axes
