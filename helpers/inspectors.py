@@ -155,7 +155,7 @@ class TaylorExplorer:
         ax.set_xlabel("t  (θ = θ′ + t·u)")
         ax.set_ylabel("loss")
         ax.set_title(f"along the black line (u at {self.angle_deg:.0f}°)")
-        ax.legend(fontsize=9, loc="upper center")
+        ax.legend(loc="best")
 
     def _draw_map(self, ax: Any, g: dict[Any, np.ndarray], levels: np.ndarray, k: int) -> None:
         """Contours of the true loss (white) and of the order-k model (dashed), θ′ and the line."""

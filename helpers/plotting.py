@@ -134,7 +134,7 @@ def plot_critical_points(items: Sequence[PointReport | CriticalFamily], *, ax: A
         else:
             raise ValueError(f"expected PointReport or CriticalFamily, got {type(item).__name__}")
     if seen:
-        ax.legend(loc="upper right", fontsize=9, framealpha=0.85, frameon=True)
+        ax.legend(loc="upper right", framealpha=0.85, frameon=True)
     return ax
 
 
@@ -182,5 +182,5 @@ def plot_probe(probe: PointProbe, *, ax: Any = None, color: str = "white") -> An
     if probe.grad_norm > 0:
         ax.annotate("", xy=(x0 + probe.arrow[0], y0 + probe.arrow[1]), xytext=(x0, y0),
                     arrowprops=dict(arrowstyle="-|>", color=color, lw=2.2), zorder=6)
-    ax.set_title(probe.text(), fontsize=10)
+    ax.set_title(probe.text(), fontsize=11)
     return ax
