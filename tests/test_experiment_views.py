@@ -27,3 +27,27 @@ def test_widget_progress_reaches_the_end_without_printing(capsys):
     assert bar.value == pytest.approx(1.0)
     assert "Levenberg" in label.value and "5/5" in label.value
     assert capsys.readouterr().out == ""
+
+
+def test_critical_point_figures_are_labelled_and_show_the_data():
+    import numpy as np
+
+    from helpers.experiment_views import (
+        plot_lecture_axes,
+        plot_sorted_spectra,
+        plot_tolerance_sweep,
+    )
+    from helpers.networks.tolerance import tolerance_row
+
+    spectra = [np.array([-1e-2, 1e-8, 1e-3, 1.0]), np.array([1e-9, 1e-5, 1e-2, 2.0]),
+               np.array([-1.0, -1e-3, 1e-6, 1.0])]
+    loss = np.array([0.05, 0.01, 0.09])
+    ax = plot_sorted_spectra({"a": spectra[0], "b": spectra[1]}, 1e-6)
+    assert ax.get_yscale() == "symlog" and len(ax.get_lines()) >= 2
+    tols = np.logspace(-9, -4, 6)
+    axes = plot_tolerance_sweep(tols, [tolerance_row(spectra, loss, t) for t in tols])
+    row = tolerance_row(spectra, loss, 1e-6)
+    axes2 = plot_lecture_axes(loss, row["minimum_ratio"], row["n_negative"] / 4, row["ambiguous"])
+    for a in (ax, *axes, *axes2):
+        assert a.get_xlabel() and a.get_ylabel()
+    plt.close("all")
