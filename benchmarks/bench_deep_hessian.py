@@ -8,8 +8,8 @@ medians of the per-round ratios); asserts nothing. From the repository root:
     # one hidden layer against the engine at an earlier commit (git archive into a temp dir):
     .venv/bin/python benchmarks/bench_deep_hessian.py --blas-threads 1 --before 7712f8a
 
-Run with ``--blas-threads 1`` jax is also kept on one thread (XLA_FLAGS), so both sides are
-single-threaded.
+Run with ``--blas-threads 1`` jax is also kept on one thread (XLA_FLAGS); XLA_FLAGS alone may not
+hold jax to one core, so pin the process too (``taskset -c 1 python …``) for a fair comparison.
 """
 
 from __future__ import annotations
@@ -66,10 +66,16 @@ def _jax_hessian(sizes: tuple[int, ...], X, Y):
 
 
 def _rounds(fns: list, repeats: int) -> list[list[float]]:
-    """Interleaved timings: repeats rounds, each calling every fn once."""
+    """Interleaved timings: repeats rounds, each calling every fn once.
+
+    Each timed call follows an untimed call of the same fn and a 30 ms pause: right after a jax
+    call the first numpy Hessian was measured 2.5× slower (caches, CPU frequency).
+    """
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeats):
         for k, fn in enumerate(fns):
+            fn()
+            time.sleep(0.03)
             t0 = time.perf_counter()
             fn()
             times[k].append(time.perf_counter() - t0)

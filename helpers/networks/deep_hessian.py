@@ -48,6 +48,21 @@ def _khatri_rao(a: Array, b: Array) -> Array:
     return (a[..., :, :, None] * b[..., :, None, :]).reshape(*a.shape[:-1], -1)
 
 
+def _pairs(a: Array) -> Array:
+    """Products a[:, p]·a[:, q] for the pairs p ≤ q only (np.triu_indices order)."""
+    pu, qu = np.triu_indices(a.shape[-1])
+    return a[..., :, pu] * a[..., :, qu]
+
+
+def _sym_index(w: int) -> Array:
+    """(w, w) positions into the list of pairs p ≤ q (np.triu_indices order), symmetric."""
+    pu, qu = np.triu_indices(w)
+    idx = np.empty((w, w), dtype=np.intp)
+    idx[pu, qu] = np.arange(pu.size)
+    idx[qu, pu] = np.arange(pu.size)
+    return idx
+
+
 def _psis(p: DeepPass) -> dict:
     """Ψ[(l, m)] = ∂a_l/∂z_m per sample (..., n, n_l, n_m), 1 ≤ m < l ≤ L."""
     Psi: dict = {}
@@ -101,8 +116,9 @@ def _use_jacobian(layout: Layout) -> bool:
             for m in range(1, l + 1):
                 if l == m and (l == L + 1 or (jac and l == L)):  # per-unit Grams only
                     f += 2.0 * sizes[l] * (sizes[l - 1] + 1) ** 2
-                else:  # the GEMM plus a memory-bound term for the per-sample M
-                    f += 2.0 * P_l[l - 1] * P_l[m - 1] + 8.0 * sizes[l] * sizes[m] * sizes[m - 1]
+                else:  # the GEMM (a quarter on diagonal blocks) plus the per-sample M
+                    gemm = 0.5 * P_l[l - 1] ** 2 if l == m else 2.0 * P_l[l - 1] * P_l[m - 1]
+                    f += gemm + 8.0 * sizes[l] * sizes[m] * (sizes[m - 1] + 2)
         return f
 
     return flops(L, True) < flops(L + 1, False)
@@ -165,23 +181,24 @@ def _unit_grams(layout: Layout, H: Array, p: DeepPass, At: list, hz: tuple, l: i
     """Diagonal Hz: per-unit weighted Grams Σ_i t_ij·ã ãᵀ added straight into H."""
     al = At[l - 1]
     lead, nl, wl = p.data_loss.shape, layout.sizes[l], layout.sizes[l - 1] + 1
-    C = _khatri_rao(al, al)
+    C = _pairs(al)  # (..., n, w_l(w_l+1)/2): input pairs p ≤ q only
+    n_pairs = C.shape[-1]
     if hz[0] == "c":  # c·I ⊗ ÃᵀÃ
-        G = np.broadcast_to(p.c * np.broadcast_to(C.sum(axis=-2), (*lead, wl * wl))[..., None, :],
-                            (*lead, nl, wl * wl))
+        G = np.broadcast_to(p.c * np.broadcast_to(C.sum(axis=-2), (*lead, n_pairs))[..., None, :],
+                            (*lead, nl, n_pairs))
     else:
-        G = np.matmul(np.swapaxes(hz[1], -1, -2), C)  # (..., n_l, w_l²)
+        G = np.matmul(np.swapaxes(hz[1], -1, -2), C)  # (..., n_l, pairs)
     ui = layout.unit_idx[l - 1]
-    H[..., ui[:, :, None], ui[:, None, :]] += G.reshape(*lead, nl, wl, wl)
+    H[..., ui[:, :, None], ui[:, None, :]] += G[..., _sym_index(wl)]
 
 
 def _diagonal_block(p: DeepPass, At: list, h: Array, l: int) -> Array:
-    """Full Hz_l, layer with itself: only unit pairs j ≤ k (symmetric), half the flops."""
+    """Full Hz_l, layer with itself: unit pairs j ≤ k and input pairs p ≤ q, a quarter of it."""
     al = At[l - 1]
     lead, n, nl, wl = p.data_loss.shape, al.shape[-2], h.shape[-1], al.shape[-1]
     iu, ju = np.triu_indices(nl)
     Mh = np.broadcast_to(h, (*lead, n, nl, nl))[..., iu, ju]  # (..., n, n_pairs)
-    R = np.matmul(np.swapaxes(Mh, -1, -2), _khatri_rao(al, al)).reshape(*lead, len(iu), wl, wl)
+    R = np.matmul(np.swapaxes(Mh, -1, -2), _pairs(al))[..., _sym_index(wl)]
     F = np.empty((*lead, nl, nl, wl, wl))
     F[..., iu, ju, :, :] = R
     F[..., ju, iu, :, :] = np.swapaxes(R, -1, -2)
