@@ -8,6 +8,7 @@ from tests.conftest import NOTEBOOKS, read_notebook
 
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "NBVAL_RAISES_EXCEPTION", "NBVAL_CHECK_OUTPUT")
+NBVAL_TAGS = {"nbval-ignore-output", "nbval-skip", "nbval-raises-exception", "nbval-check-output"}
 PLANNED = [
     "00_start_here", "01_critical_points", "02_taylor_and_hessian",
     "03_classifying_critical_points", "04_escaping_saddle_points", "05_saddle_or_minimum",
@@ -74,16 +75,16 @@ def test_slide_metadata_on_every_cell(notebook_path):
 
 
 def test_ignored_outputs_say_why(notebook_path):
-    """An nbval marker is always followed by a comment line that gives the reason."""
+    """nbval markers are cell tags (never source comments), each with its reason in metadata."""
     for i, cell in enumerate(_code_cells(read_notebook(notebook_path)), 1):
-        lines = [line.strip() for line in cell.source.splitlines()]
-        for j, line in enumerate(lines):
-            if line.lstrip("#").strip() in MARKERS:
-                assert j + 1 < len(lines) and lines[j + 1].startswith("#") and len(
-                    lines[j + 1]
-                ) > 8, f"code cell {i}: {line} must be followed by a '# why' comment line"
-        tags = cell.metadata.get("tags", [])
-        assert not any(t.startswith("nbval-") for t in tags), "use comment markers, with a reason"
+        assert not any(m in cell.source for m in MARKERS), (
+            f"code cell {i}: use the cell tag (e.g. nbval-ignore-output), not a source comment"
+        )
+        tags = [t for t in cell.metadata.get("tags", []) if t.startswith("nbval-")]
+        assert set(tags) <= NBVAL_TAGS, f"code cell {i}: unknown nbval tag {tags}"
+        if tags:
+            why = cell.metadata.get("nbval_why", "")
+            assert len(why) > 8, f"code cell {i}: {tags} needs metadata nbval_why (the reason)"
 
 
 def test_no_path_hacks_or_run_magic(notebook_path):

@@ -1,0 +1,113 @@
+"""What a student and a presenter see: level, length, exercises that teach, no machine talk."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import read_notebook
+
+MAX_WORDS = 120
+KINDS = ("exercise-predict", "exercise-concept", "exercise-tweak", "exercise-compute")
+REQUIRED_KINDS = ("exercise-predict", "exercise-concept", "exercise-tweak")
+IMPLEMENT = "exercise-implement"
+COURSE_PAGE = "https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php"
+BANNED = re.compile(
+    r"\bhonestly\b|done right|manufactur|\bcommit [0-9a-f]{7}|load average|\bBLAS\b|\bnbval\b"
+    r"|docstring|byte-identical|\bthreads?\b",
+    re.IGNORECASE,
+)
+
+
+def _main_path(nb):
+    """Cells before the 'Going further' part (the part every student reads)."""
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and re.search(r"^#+ Going further", cell.source, re.M):
+            break
+        cells.append(cell)
+    return cells
+
+
+def _tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def _hidden(cell) -> bool:
+    return bool(cell.metadata.get("jupyter", {}).get("source_hidden"))
+
+
+def test_markdown_cells_are_short(notebook_path):
+    for i, cell in enumerate(read_notebook(notebook_path).cells):
+        if cell.cell_type == "markdown" and "solution" not in _tags(cell):
+            n_words = len(cell.source.split())
+            assert n_words <= MAX_WORDS, f"cell {i}: {n_words} words (at most {MAX_WORDS})"
+
+
+def test_research_depth_is_marked_going_further(notebook_path):
+    if notebook_path.stem.startswith("00"):
+        pytest.skip("the start page has no research part")
+    sources = [c.source for c in read_notebook(notebook_path).cells if c.cell_type == "markdown"]
+    assert any(re.search(r"^## Going further", s, re.M) for s in sources), "no '## Going further'"
+
+
+def test_exercises_of_every_kind(notebook_path):
+    cells = read_notebook(notebook_path).cells
+    kinds = []
+    for i, cell in enumerate(cells):
+        tags = _tags(cell)
+        if "exercise" in tags:
+            mine = [t for t in tags if t in (*KINDS, IMPLEMENT)]
+            assert len(mine) == 1, f"cell {i}: an exercise carries exactly one kind tag"
+            kinds += mine
+    for kind in REQUIRED_KINDS:
+        assert kind in kinds, f"no {kind} exercise"
+
+
+def test_solutions_are_speaker_notes(notebook_path):
+    for i, cell in enumerate(read_notebook(notebook_path).cells):
+        if "solution" in _tags(cell):
+            assert cell.metadata.get("slideshow", {}).get("slide_type") == "notes", f"cell {i}"
+
+
+def test_no_machine_talk_or_jabs_on_the_main_path(notebook_path):
+    for i, cell in enumerate(_main_path(read_notebook(notebook_path))):
+        if cell.cell_type == "markdown":
+            found = BANNED.search(cell.source)
+            assert not found, f"cell {i}: {found.group(0)!r} in teaching prose"
+
+
+def test_asserts_are_hidden(notebook_path):
+    for i, cell in enumerate(read_notebook(notebook_path).cells):
+        if cell.cell_type == "code" and re.search(r"^\s*assert\b", cell.source, re.M):
+            assert _hidden(cell), f"cell {i}: a visible assert (hide the cell: ci-check)"
+            assert cell.metadata.get("slideshow", {}).get("slide_type") == "skip", f"cell {i}"
+
+
+def test_every_figure_has_alt_text(notebook_path):
+    for i, cell in enumerate(read_notebook(notebook_path).cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                alt = cell.metadata.get("alt") or output.get("metadata", {}).get("alt")
+                assert alt and len(alt.split()) >= 5, f"cell {i}: a figure without alt text"
+
+
+def test_title_cell_links_the_lecture(notebook_path):
+    first = read_notebook(notebook_path).cells[0].source
+    assert COURSE_PAGE in first, "the title cell links the lecture's course page"
+    assert "https://www.youtube.com/watch?v=" in first, "the title cell links the lecture video"
+
+
+def test_students_write_an_algorithm(notebook_path):
+    """Each of 02-07 has a write-it-yourself exercise (a stub the student completes)."""
+    if notebook_path.stem[:2] not in {"02", "03", "04", "05", "06", "07"}:
+        pytest.skip("00 and 01 come before the algorithms")
+    cells = read_notebook(notebook_path).cells
+    stubs = [c for c in cells if {"exercise", IMPLEMENT} <= set(_tags(c))]
+    statements = [c for c in cells if c.cell_type == "markdown" and IMPLEMENT in _tags(c)]
+    assert stubs and statements, "no exercise-implement exercise (statement and stub)"
+    for stub in stubs:
+        assert "check_function(" in stub.source and "NotImplementedError" in stub.source
