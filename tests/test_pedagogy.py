@@ -111,3 +111,13 @@ def test_students_write_an_algorithm(notebook_path):
     assert stubs and statements, "no exercise-implement exercise (statement and stub)"
     for stub in stubs:
         assert "check_function(" in stub.source and "NotImplementedError" in stub.source
+
+
+def test_html_export_has_alt_text_for_every_image(notebook_path):
+    """nbconvert's HTML export (classic template, which reads the cell's `alt`) misses none."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="classic").from_notebook_node(
+        read_notebook(notebook_path)
+    )
+    assert "No description has been provided for this image" not in body
