@@ -20,6 +20,8 @@ def test_epoch_batches_cover_every_example_once():
     batches = M.epoch_batches(10, 3, np.random.default_rng(0))
     assert [len(b) for b in batches] == [3, 3, 3, 1]
     assert sorted(np.concatenate(batches).tolist()) == list(range(10))
+    again = M.epoch_batches(10, 3, np.random.default_rng(0))
+    assert all(np.array_equal(a, b) for a, b in zip(batches, again, strict=True))
 
 
 @pytest.mark.parametrize(("n", "b", "k"), [(20, 1, 20), (20, 20, 1), (20, 3, 7), (60000, 1000, 60)])

@@ -1,30 +1,10 @@
-"""Batching on the line-fit surface, and cost counting."""
+"""Batching on the line-fit surface, and cost counting (batches themselves: test_minibatch)."""
 
 import numpy as np
 import pytest
 
-from helpers import minibatch as M
 from helpers import optimizers as opt
 from helpers import training as T
-
-
-def test_epoch_batches_cover_every_example_once():
-    batches = M.epoch_batches(10, 3, np.random.default_rng(0))
-    assert [len(b) for b in batches] == [3, 3, 3, 1]
-    assert sorted(np.concatenate(batches).tolist()) == list(range(10))
-    again = M.epoch_batches(10, 3, np.random.default_rng(0))
-    assert all(np.array_equal(a, b) for a, b in zip(batches, again, strict=True))
-
-
-@pytest.mark.parametrize(("n", "b", "k"), [(20, 1, 20), (20, 20, 1), (20, 3, 7), (60000, 1000, 60)])
-def test_updates_per_epoch(n, b, k):
-    assert M.updates_per_epoch(n, b) == k
-
-
-@pytest.mark.parametrize(("n", "b"), [(10, 0), (10, 11), (0, 1), (10, 2.5)])
-def test_bad_batch_sizes_raise(n, b):
-    with pytest.raises(ValueError):
-        M.updates_per_epoch(n, b)
 
 
 def test_linefit_gradient_matches_finite_differences():
