@@ -15,7 +15,15 @@ build/slide-assets/, checked against their SHA-256) and copied next to the decks
 So building needs only Python and pip (and PyPI the first time); showing needs only a
 browser: open slides/index.html, or serve the folder (`python -m http.server -d slides`).
 Cells with slide_type "notes" become speaker notes (press `s` in the deck); "skip" cells are
-left out; widgets show a note saying to use the notebook (or RISE) for the live version.
+left out, and so is the input of hidden-input cells (`jupyter.source_hidden`); widgets show a
+note saying to use the notebook (or RISE) for the live version.
+
+Slides fit a 16:9 screen (tests/browser/test_slides.py checks every slide at 1280x720): the
+deck is 1280x720 CSS px, code scrolls sideways inside its own box instead of running off the
+slide, and a slide taller than the screen is fitted when shown (DECK_FIT_JS): its figures are
+scaled down and its code and text outputs become scrollable boxes, in proportion to how much
+each can give, never below FIT_MIN_IMAGE / FIT_MIN_BOX px. Text stays at least 16 px (12 pt)
+on the slide, i.e. at least 11 pt (14.7 px) on a 1280x720 screen.
 """
 
 from __future__ import annotations
@@ -82,6 +90,110 @@ REVEAL_PREFIX = "reveal.js"
 MATHJAX_URL = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 REQUIRE_JS_URL = "vendor/require.js"
 JQUERY_URL = "vendor/jquery.min.js"
+
+# The slide size in CSS px (16:9): reveal.js scales it to the screen.
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
+FIT_MIN_IMAGE = 220  # a figure is never scaled below this height (px on the slide)
+FIT_MIN_BOX = 80  # nor a code or output box below this one (about three lines)
+
+DECK_CSS = """
+<style>
+/* Slides that fit (tools/slides.py): sizes in px of the 1280x720 slide. */
+:root {
+  --jp-ui-font-size1: 17px;
+  --jp-content-font-size1: 18px;
+  --jp-code-font-size: 16px;
+  --jp-cell-prompt-width: 84px;
+}
+.reveal .jp-Cell { padding: 2px 5px; }
+.reveal .highlight { margin: 0.2em 0.4em; }
+.reveal .jp-RenderedHTMLCommon p, .reveal .jp-RenderedHTMLCommon ul,
+.reveal .jp-RenderedHTMLCommon ol { margin: 0 0 0.5em; }
+.reveal .jp-RenderedHTMLCommon h1, .reveal .jp-RenderedHTMLCommon h2,
+.reveal .jp-RenderedHTMLCommon h3 { margin: 0.1em 0 0.35em; }
+.reveal .jp-RenderedHTMLCommon li + li { margin-top: 0.1em; }
+.reveal .slides section { padding: 0; }
+.reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { font-size: 16px; }
+.reveal .jp-RenderedHTMLCommon h1 { font-size: 40px; }
+.reveal .jp-RenderedHTMLCommon h2 { font-size: 34px; }
+.reveal .jp-RenderedHTMLCommon h3 { font-size: 28px; }
+/* Code and text outputs scroll inside their own box rather than run off the slide. */
+.reveal .jp-InputArea-editor .highlight pre, .reveal .jp-OutputArea-output pre {
+  overflow: auto; max-width: 100%; box-sizing: border-box;
+}
+.reveal .jp-OutputArea-output { overflow: auto; max-width: 100%; }
+/* Figures are never wider than the slide, nor taller than the slide minus a title line. */
+.reveal .jp-OutputArea-output img, .reveal .jp-OutputArea-output svg {
+  max-width: 100%; max-height: 600px; width: auto; height: auto; object-fit: contain;
+  margin: 4px 0;
+}
+</style>
+"""
+
+DECK_FIT_JS = """
+<script>
+/* Fit a slide taller than the deck: shrink figures and bound code/output boxes (scrollable),
+   each in proportion to what it can give above its minimum. Sizes are slide px. */
+require(["%(reveal)s/dist/reveal.js"], function (Reveal) {
+  var MIN_IMAGE = %(min_image)d, MIN_BOX = %(min_box)d;
+  function shrinkables(slide) {
+    var items = [];
+    slide.querySelectorAll(
+      ".jp-OutputArea-output img, .jp-InputArea-editor .highlight pre, .jp-OutputArea-output"
+    ).forEach(function (el) {
+      if (el.closest("aside.notes") || (el.tagName !== "IMG" && el.querySelector("img"))) return;
+      var h = el.offsetHeight, min = el.tagName === "IMG" ? MIN_IMAGE : MIN_BOX;
+      if (h > min) items.push({el: el, h: h, room: h - min});
+    });
+    return items;
+  }
+  function fit(slide) {
+    if (!slide) return;
+    slide.querySelectorAll("[data-course-fit]").forEach(function (el) {
+      el.style.removeProperty("height"); el.style.removeProperty("max-height");
+      el.removeAttribute("data-course-fit");
+    });
+    var limit = Reveal.getConfig().height;
+    for (var pass = 0; pass < 3; pass++) {
+      var excess = slide.scrollHeight - limit;
+      if (excess <= 0) break;
+      var items = shrinkables(slide);
+      var room = items.reduce(function (s, it) { return s + it.room; }, 0);
+      if (room <= 0) break;
+      var f = Math.min(1, (excess + 2) / room);
+      items.forEach(function (it) {
+        var h = Math.floor(it.h - it.room * f);
+        it.el.setAttribute("data-course-fit", "");
+        if (it.el.tagName === "IMG") it.el.style.height = h + "px";
+        else it.el.style.maxHeight = h + "px";
+      });
+    }
+    Reveal.layout();
+  }
+  function fitCurrent() {
+    var slide = Reveal.getCurrentSlide();
+    if (!window.MathJax || !MathJax.Hub) return fit(slide);
+    MathJax.Hub.Queue(["Rerender", MathJax.Hub, slide], [fit, slide]);
+  }
+  if (Reveal.isReady()) fitCurrent();
+  Reveal.on("ready", fitCurrent);
+  Reveal.on("slidechanged", fitCurrent);
+  window.addEventListener("load", fitCurrent);
+});
+</script>
+"""
+
+
+def finish_deck(body: str) -> str:
+    """Add the course's deck CSS (before </head>) and the fitting script (before </body>)."""
+    script = DECK_FIT_JS % {
+        "reveal": REVEAL_PREFIX, "min_image": FIT_MIN_IMAGE, "min_box": FIT_MIN_BOX,
+    }  # fmt: skip
+    head, sep, rest = body.partition("</head>")
+    if not sep or "</body>" not in rest:
+        raise RuntimeError("the reveal template changed: no </head> or </body> in the deck")
+    before, _, after = rest.rpartition("</body>")
+    return head + DECK_CSS + sep + before + script + "</body>" + after
 
 
 def _sha256(path: Path) -> str:
@@ -175,7 +287,10 @@ def _exporter():
     c.SlidesExporter.reveal_url_prefix = REVEAL_PREFIX
     c.SlidesExporter.reveal_theme = "white"
     c.SlidesExporter.reveal_number = "c/t"
-    c.SlidesExporter.reveal_scroll = True
+    c.SlidesExporter.reveal_width = str(SLIDE_WIDTH)
+    c.SlidesExporter.reveal_height = str(SLIDE_HEIGHT)
+    # nbconvert's "scroll" makes a whole slide scroll (content below the screen): fit instead.
+    c.SlidesExporter.reveal_scroll = False
     c.SlidesExporter.font_awesome_url = ""
     c.HTMLExporter.mathjax_url = MATHJAX_URL
     c.HTMLExporter.require_js_url = REQUIRE_JS_URL
@@ -188,9 +303,12 @@ def build_deck(notebook: Path, out: Path) -> Path:
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:  # hidden input (JupyterLab's collapsed source): outputs only
+        if (cell.get("metadata", {}).get("jupyter") or {}).get("source_hidden"):
+            cell.metadata.setdefault("transient", {})["remove_source"] = True
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
     dest = out / f"{notebook.stem}.slides.html"
-    dest.write_text(body, encoding="utf-8")
+    dest.write_text(finish_deck(body), encoding="utf-8")
     return dest
 
 
