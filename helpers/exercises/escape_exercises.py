@@ -11,8 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.exercises.messages import shape_words
-from helpers.exercises.numeric import NOT_FINITE, align, as_float_array, shape_message
+from helpers.exercises.numeric import float_array_like
 from helpers.exercises.results import value_compare
 from helpers.exercises.spec import Case, FunctionExercise
 
@@ -76,14 +75,9 @@ def _direction_message(hess: np.ndarray, d: np.ndarray, lam: np.ndarray) -> str:
 def compare_escape(returned: Any, expected: Any, args: tuple) -> str | None:
     """Any unit eigenvector of the most negative eigenvalue (either sign) is right."""
     theta, hess, step = np.asarray(args[0], dtype=float), np.asarray(args[1], dtype=float), args[2]
-    got, problem = as_float_array(returned, shape_words(theta.shape))
+    got, problem = float_array_like(returned, theta.shape)
     if got is None:
         return problem
-    got = align(got, theta.shape)
-    if got.shape != theta.shape:
-        return shape_message(got.shape, theta.shape)
-    if not np.all(np.isfinite(got)):
-        return NOT_FINITE
     lam, d = np.linalg.eigvalsh(hess), got - theta
     moved = not np.allclose(d, 0, atol=1e-12)
     if lam[0] >= 0:

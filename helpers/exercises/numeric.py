@@ -106,20 +106,27 @@ def _scalar_message(got: float, exp: float, close: Any) -> str:
     return f"not the right number yet: yours is {side}"
 
 
+def float_array_like(answer: Any, shape: tuple[int, ...]) -> tuple[np.ndarray | None, str | None]:
+    """The answer as finite floats of the given shape, or (None, the reason it is not)."""
+    got, problem = as_float_array(answer, shape_words(shape))
+    if got is None:
+        return None, problem
+    got = align(got, shape)
+    if got.shape != shape:
+        return None, shape_message(got.shape, shape)
+    if not np.all(np.isfinite(got)):
+        return None, NOT_FINITE
+    return got, None
+
+
 def compare_numeric(answer: Any, expected: Any, rtol: float, atol: float) -> str | None:
     """None when the answer equals the expected numbers within rtol/atol, else the reason."""
     exp, _ = as_float_array(expected, "a number")
     if exp is None:
         raise ValueError("the expected value of this exercise is not numeric")
-    want = shape_words(exp.shape)
-    got, problem = as_float_array(answer, want)
+    got, problem = float_array_like(answer, exp.shape)
     if got is None:
         return problem
-    got = align(got, exp.shape)
-    if got.shape != exp.shape:
-        return shape_message(got.shape, exp.shape)
-    if not np.all(np.isfinite(got)):
-        return NOT_FINITE
 
     def close(a: Any, b: Any) -> bool:
         return bool(np.allclose(a, b, rtol=rtol, atol=atol))
