@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from helpers.exercises.feedback_zh import hint_text, say
 from helpers.exercises.labels import compare_label
 from helpers.exercises.messages import (
     CORRECT,
@@ -91,7 +92,7 @@ def check(
 ) -> None:
     """Print whether ``answer`` matches ``expected`` or passes ``test``; ``...``: not attempted."""
     if answer is Ellipsis:
-        print(f"{NOT_ATTEMPTED} — {name}: replace ... with your answer and run the cell again.")
+        say(f"{NOT_ATTEMPTED} — {name}: replace ... with your answer and run the cell again.")
         return
     try:
         if test is not None:
@@ -101,6 +102,7 @@ def check(
     except Exception as exc:  # a student's answer must never raise here
         reason = f"could not check it ({type(exc).__name__}: {exc})"
     if reason is None:
-        print(verdict_line(CORRECT, name))
+        say(verdict_line(CORRECT, name))
     else:
-        print(verdict_line(NOT_YET, name, sentence(reason) + (f" Hint: {hint}" if hint else "")))
+        hint = hint_text(hint)
+        say(verdict_line(NOT_YET, name, sentence(reason) + (f" Hint: {hint}" if hint else "")))

@@ -12,6 +12,7 @@ from typing import Any
 
 from helpers.exercises.catalogue import get_exercise
 from helpers.exercises.errors import error_lines
+from helpers.exercises.feedback_zh import say
 from helpers.exercises.messages import (
     CORRECT,
     NOT_ATTEMPTED,
@@ -106,14 +107,14 @@ def check_function(student_fn: Any, exercise: str, *, name: str | None = None) -
     spec = get_exercise(exercise)
     label = name or spec.name
     if student_fn is Ellipsis:
-        print(render(Outcome("not-done"), spec, label))
+        say(render(Outcome("not-done"), spec, label))
         return
     if not callable(student_fn):
-        print(verdict_line(NOT_YET, label, f"expected your function {spec.name} itself "
+        say(verdict_line(NOT_YET, label, f"expected your function {spec.name} itself "
                            f"(its name, without calling it); got {kind_of(student_fn)}."))
         return
     problem = _signature_problem(student_fn, spec)
     if problem:
-        print(verdict_line(NOT_YET, label, sentence(problem)))
+        say(verdict_line(NOT_YET, label, sentence(problem)))
         return
-    print(render(run_cases(student_fn, spec), spec, label))
+    say(render(run_cases(student_fn, spec), spec, label))

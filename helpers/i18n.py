@@ -1,0 +1,140 @@
+"""The course's languages: which edition a kernel runs, and messages in that language.
+
+The English and Chinese notebooks share their code cells byte for byte, so the language is
+never written in code. ``language()`` picks it, in this order:
+
+1. the environment variable ``COURSE_LANG`` (``en``, ``zh-Hans`` or ``zh-Hant``);
+2. the kernel's working directory: Jupyter, nbval and ``tools.execute`` start the kernel in
+   the notebook's folder, so a kernel in ``notebooks/zh-Hans/`` speaks Simplified Chinese;
+3. ``JPY_SESSION_NAME`` (the notebook path that jupyter-server gives the kernel);
+4. English.
+
+``localize(text, table)`` rewrites an English message with an ordered table of
+``(regex, Chinese replacement)`` pairs (Simplified Chinese); the Traditional edition is the
+same text through OpenCC (``s2twp``: Taiwan standard with Taiwan phrases) plus the course's
+own term choices ``TAIWAN_TERMS``, the one converter the build of the notebooks uses too.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+ENGLISH, SIMPLIFIED, TRADITIONAL = "en", "zh-Hans", "zh-Hant"
+LANGUAGES = (ENGLISH, SIMPLIFIED, TRADITIONAL)
+ENV_VAR = "COURSE_LANG"
+
+# Course terms where OpenCC's Taiwan phrases pick the computing sense, not the mathematical
+# one (局部 → 區域性, 參數 → 引數, 函數 → 函式): Traditional text → the Taiwan textbook word.
+TAIWAN_TERMS: Mapping[str, str] = {
+    "局部": "局部",
+    "參數": "參數",
+    "函數": "函數",
+    "最優化": "最佳化",
+    "優化器": "最佳化器",
+    "默認": "預設",
+}
+
+Table = Sequence[tuple[str, str]]
+CATALOGUES = Path(__file__).resolve().parents[1] / "translations" / SIMPLIFIED
+
+
+def _from_path(path: str) -> str | None:
+    """The language named by a folder of ``path`` (``.../zh-Hans/...``), else None."""
+    parts = re.split(r"[\\/]", path)
+    for lang in (SIMPLIFIED, TRADITIONAL):
+        if lang in parts:
+            return lang
+    return None
+
+
+def language(cwd: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The language of this kernel: ``en``, ``zh-Hans`` or ``zh-Hant`` (see the module doc)."""
+    env = os.environ if environ is None else environ
+    chosen = env.get(ENV_VAR, "").strip()
+    if chosen:
+        if chosen not in LANGUAGES:
+            raise ValueError(f"{ENV_VAR}={chosen!r} is not a course language; use one of "
+                             f"{', '.join(LANGUAGES)}")
+        return chosen
+    here = os.getcwd() if cwd is None else cwd
+    return _from_path(here) or _from_path(env.get("JPY_SESSION_NAME", "")) or ENGLISH
+
+
+def is_chinese(lang: str | None = None) -> bool:
+    """True for both Chinese editions."""
+    return (language() if lang is None else lang) in (SIMPLIFIED, TRADITIONAL)
+
+
+@functools.lru_cache(maxsize=1)
+def _converter():
+    """OpenCC s2twp with the course's Taiwan terms first in its Taiwan-phrase step."""
+    import opencc
+
+    share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
+    config = json.loads((share / "s2twp.json").read_text(encoding="utf-8"))
+
+    def absolute(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                node["file"] = str(share / node["file"])
+            for value in node.values():
+                absolute(value)
+        elif isinstance(node, list):
+            for value in node:
+                absolute(value)
+
+    absolute(config)
+    folder = Path(tempfile.mkdtemp(prefix="course-opencc-"))
+    terms = folder / "course_terms.txt"
+    terms.write_text("".join(f"{a}\t{b}\n" for a, b in TAIWAN_TERMS.items()), encoding="utf-8")
+    config["conversion_chain"][1]["dict"]["dicts"].insert(0, {"type": "text", "file": str(terms)})
+    path = folder / "s2twp_course.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return opencc.OpenCC(str(path))
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional Chinese (Taiwan usage) with OpenCC and the course's terms."""
+    return _converter().convert(text)
+
+
+def localize(text: str, table: Table, lang: str | None = None) -> str:
+    """``text`` in the kernel's language: English unchanged, else ``table`` applied in order."""
+    lang = language() if lang is None else lang
+    if lang == ENGLISH:
+        return text
+    for pattern, replacement in table:
+        text = re.sub(pattern, replacement, text)
+    return to_traditional(text) if lang == TRADITIONAL else text
+
+
+def phrase(text: str, phrases: Mapping[str, str], lang: str | None = None) -> str:
+    """One whole English phrase looked up in ``phrases`` (Simplified); unknown ones unchanged."""
+    lang = language() if lang is None else lang
+    if lang == ENGLISH or text not in phrases:
+        return text
+    zh = phrases[text]
+    return to_traditional(zh) if lang == TRADITIONAL else zh
+
+
+@functools.lru_cache(maxsize=1)
+def catalogue_phrases() -> dict[str, str]:
+    """The translated strings of the notebooks' code (hints): ``translations/zh-Hans/*.yaml``,
+    section ``strings``; empty when the catalogues or PyYAML are not there."""
+    try:
+        import yaml
+    except ImportError:
+        return {}
+    phrases: dict[str, str] = {}
+    for path in sorted(CATALOGUES.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for entry in data.get("strings") or []:
+            if entry.get("zh"):
+                phrases[entry["en"]] = entry["zh"]
+    return phrases
