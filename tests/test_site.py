@@ -83,6 +83,22 @@ def test_glossary_page_is_made_of_notebook_00s_glossary() -> None:
         site.glossary_markdown(nbformat.v4.new_notebook())
 
 
+def test_a_language_folder_joins_the_site_with_its_home_page(tmp_path: Path) -> None:
+    notebooks, conf = tmp_path / "notebooks", tmp_path / "site"
+    for folder in (notebooks / "zh-Hans", notebooks / "zh-Hant", conf / "zh-Hant"):
+        folder.mkdir(parents=True)
+    (conf / "zh-Hant" / "index.md").write_text("# 當梯度很小時\n")
+    assert site.language_folders(notebooks, conf) == [notebooks, notebooks / "zh-Hant"]
+
+
+def test_glossary_title_follows_the_language() -> None:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## 術語表 · Glossary（1/2）：一個概念\n\n| a | b |"),
+        nbformat.v4.new_markdown_cell("## 術語表 · Glossary（2/2）：點的型別\n\n| c | d |")])
+    text = site.glossary_markdown(nb)
+    assert text.startswith("# 術語表 · Glossary\n") and text.count("\n## ") == 2
+
+
 # ------------------------------------------------------------------ the built site
 
 class _Tags(HTMLParser):

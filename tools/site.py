@@ -5,9 +5,10 @@
 Sphinx with myst-nb renders each notebook with its committed outputs (nothing is executed);
 the configuration is docs/site/conf.py, the home page and its table of contents
 docs/site/index.md. This module only stages the sources into build/site-src/ and runs
-sphinx-build (warnings are errors). Staging copies every notebook of notebooks/ (and of a
-language folder such as notebooks/zh-CN/, which needs docs/site/zh-CN/index.md and a line in
-the home page's toctree) with these changes for the reader of a web page:
+sphinx-build (warnings are errors). Another language joins the site when its home page
+exists: notebooks/zh-Hans/ is built once docs/site/zh-Hans/index.md is there (a copy of
+docs/site/index.md in that language; conf.py lists it on the home page). Staging copies the
+notebooks with these changes for the reader of a web page:
 
 - cells tagged ``ci-check``, ``answer-key`` or ``teacher-only`` are removed (``remove-cell``):
   solutions stay, folded, as the notebooks already write them (``<details>``);
@@ -16,7 +17,7 @@ the home page's toctree) with these changes for the reader of a web page:
 - an interactive widget's output becomes a short note: without a kernel its controls would
   be dead, and myst-nb's widget manager (with the ipympl canvas) loads from a CDN. The static
   figure each notebook shows before its widget is kept;
-- a page "Glossary" is made of the glossary cells of notebook 00.
+- a page "glossary" is made of the glossary cells of notebook 00 (of each language).
 
 The repository URL behind the Binder and Colab buttons is read from pyproject.toml
 ([project.urls] Repository).
@@ -52,7 +53,7 @@ WIDGET_NOTE = (
     "> *Interactive: this explorer runs in Jupyter. Open the notebook with the launch button "
     "at the top of the page (Binder or Colab), or in JupyterLab on your computer, to use it.*"
 )
-GLOSSARY_HEADING = re.compile(r"^#{1,3}\s*(Glossary|术语表)", re.IGNORECASE)
+GLOSSARY_HEADING = re.compile(r"^#{2,3}\s*(Glossary|术语表|術語表)", re.IGNORECASE)
 
 
 def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
@@ -112,23 +113,25 @@ def glossary_markdown(nb) -> str:
              if c.cell_type == "markdown" and GLOSSARY_HEADING.match(c.source)]
     if not cells:
         raise ValueError("notebook 00 has no cell starting with a '## Glossary' heading")
+    title = re.split(r"\s*[(（:：]", cells[0].splitlines()[0].lstrip("# "))[0]
     parts = [re.sub(r"^#{2,3}\s*", "## ", source, count=1) for source in cells]
-    return "# Glossary · 术语表\n\n" + "\n\n".join(parts) + "\n"
+    return f"# {title}\n\n" + "\n\n".join(parts) + "\n"
 
 
-def language_folders(notebooks: Path = NOTEBOOKS) -> list[Path]:
-    """notebooks/ itself and each language folder in it that holds notebooks."""
-    folders = [notebooks] + sorted(
-        p for p in notebooks.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-    return [f for f in folders if any(f.glob("[0-9][0-9]_*.ipynb"))]
+def language_folders(notebooks: Path = NOTEBOOKS, conf_dir: Path = CONF_DIR) -> list[Path]:
+    """notebooks/ itself and each language folder in it that has a home page in conf_dir."""
+    others = [p for p in sorted(notebooks.iterdir())
+              if p.is_dir() and (conf_dir / p.name / "index.md").is_file()]
+    return [notebooks, *others]
 
 
-def stage(stage_dir: Path = STAGE, notebooks: Path = NOTEBOOKS) -> list[Path]:
+def stage(stage_dir: Path = STAGE, notebooks: Path = NOTEBOOKS,
+          conf_dir: Path = CONF_DIR) -> list[Path]:
     """Write the site's sources into stage_dir; returns the staged notebooks."""
     shutil.rmtree(stage_dir, ignore_errors=True)
-    shutil.copytree(CONF_DIR, stage_dir, ignore=shutil.ignore_patterns("conf.py", "__pycache__"))
+    shutil.copytree(conf_dir, stage_dir, ignore=shutil.ignore_patterns("conf.py", "__pycache__"))
     staged = []
-    for folder in language_folders(notebooks):
+    for folder in language_folders(notebooks, conf_dir):
         target = stage_dir / folder.relative_to(notebooks)
         target.mkdir(parents=True, exist_ok=True)
         for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):

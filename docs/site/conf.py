@@ -56,7 +56,17 @@ def copy_mathjax(app, exception) -> None:
             shutil.copy2(source / name, target / name)
 
 
+def list_languages(app, docname: str, source: list[str]) -> None:
+    """On the home page, a table of contents with the home page of each other language."""
+    homes = sorted(name for name in app.env.found_docs if name.endswith("/index"))
+    if docname == "index" and homes:
+        entries = "\n".join(homes)
+        source[0] += (f"\n```{{toctree}}\n:caption: Other languages\n:maxdepth: 1\n\n"
+                      f"{entries}\n```\n")
+
+
 def setup(app) -> None:
+    app.connect("source-read", list_languages)
     app.connect("build-finished", copy_mathjax)
 
 

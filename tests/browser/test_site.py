@@ -13,6 +13,7 @@ A second test opens a notebook page from the folder itself (file://).
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,7 @@ from .conftest import ROOT
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+INLINE_TEX = re.compile(r"\$[^\s$][^$\n]*\$")
 COURSE_ORDER = [p.stem for p in NOTEBOOKS] + ["glossary"]
 
 _PAGE_JS = """async () => {
@@ -94,6 +96,8 @@ def _check_page(name: str, info: dict) -> None:
     assert info["fontErrors"] == [], f"{name}: fonts not loaded: {info['fontErrors']}"
     for raw in ("$$", "\\(", "\\[", "\\begin{"):
         assert raw not in info["prose"], f"{name}: raw TeX {raw!r} left in the text"
+    inline = INLINE_TEX.search(info["prose"])
+    assert inline is None, f"{name}: raw TeX {inline and inline.group()!r} left in the text"
     for image in info["images"]:
         assert image["loaded"], f"{name}: image not loaded: {image['src']}"
         assert image["alt"], f"{name}: image without alt text: {image['src']}"
