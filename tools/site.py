@@ -114,7 +114,8 @@ def glossary_markdown(nb) -> str:
     if not cells:
         raise ValueError("notebook 00 has no cell starting with a '## Glossary' heading")
     title = re.split(r"\s*[(（:：]", cells[0].splitlines()[0].lstrip("# "))[0]
-    parts = [re.sub(r"^#{2,3}\s*", "## ", source, count=1) for source in cells]
+    parts = [re.sub(r"^#{2,3}[^:：\n]*[:：]\s*(.)", lambda m: "## " + m[1].upper(), source,
+                    count=1) for source in cells]  # "## Glossary (1/3): one name" → "## One name"
     return f"# {title}\n\n" + "\n\n".join(parts) + "\n"
 
 
