@@ -55,23 +55,26 @@ def test_staging_maps_tags_alt_text_and_widgets() -> None:
         _code("assert x == 1", tags=["ci-check"]),
         _code("_expected = 1", tags=["answer-key"], jupyter={"source_hidden": True}),
         _code("secret()", tags=["teacher-only"]),
+        _code("pip_install_on_colab()", tags=["colab-install"]),
+        nbformat.v4.new_markdown_cell("[![Open In Colab](https://x/badge.svg)](https://x)",
+                                      metadata={"tags": ["launch-badges"]}),
         _code("draw_setup()", jupyter={"source_hidden": True}),
         _code("plot()", alt="A plot of the loss against the step, falling to zero."),
         _code("explorer.widget()"),
         nbformat.v4.new_markdown_cell("<details><summary>Solution</summary>…</details>",
                                       metadata={"tags": ["solution"]}),
     ])
-    nb.cells[4].outputs = [figure]
-    nb.cells[5].outputs = [widget]
+    nb.cells[6].outputs = [figure]
+    nb.cells[7].outputs = [widget]
     staged = site.stage_notebook(nb)
     tags = [c.metadata.get("tags", []) for c in staged.cells]
-    assert all("remove-cell" in t for t in tags[:3])
-    assert tags[3] == ["hide-input"] and tags[6] == ["solution"]
-    assert staged.cells[4].metadata["mystnb"]["image"]["alt"].startswith("A plot of the loss")
-    assert staged.cells[4].outputs == [figure]
-    assert list(staged.cells[5].outputs[0]["data"]) == ["text/markdown"]
+    assert all("remove-cell" in t for t in tags[:5])
+    assert tags[5] == ["hide-input"] and tags[8] == ["solution"]
+    assert staged.cells[6].metadata["mystnb"]["image"]["alt"].startswith("A plot of the loss")
+    assert staged.cells[6].outputs == [figure]
+    assert list(staged.cells[7].outputs[0]["data"]) == ["text/markdown"]
     assert "widgets" not in staged.metadata
-    assert "widgets" in nb.metadata and nb.cells[5].outputs == [widget]  # the source is kept
+    assert "widgets" in nb.metadata and nb.cells[7].outputs == [widget]  # the source is kept
 
 
 def test_glossary_page_is_made_of_notebook_00s_glossary() -> None:

@@ -11,7 +11,10 @@ docs/site/index.md in that language; conf.py lists it on the home page). Staging
 notebooks with these changes for the reader of a web page:
 
 - cells tagged ``ci-check``, ``answer-key`` or ``teacher-only`` are removed (``remove-cell``):
-  solutions stay, folded, as the notebooks already write them (``<details>``);
+  solutions stay, folded, as the notebooks already write them (``<details>``); so are the
+  launch badges and the Colab install cell (``launch-badges``, ``colab-install``, written by
+  tools/launch.py): each page has its own Binder and Colab links, and the badges are images
+  from other hosts;
 - other code cells whose source is hidden in JupyterLab get ``hide-input`` (folded);
 - a figure's alt text (the cell's ``alt`` metadata) goes where myst-nb reads it;
 - an interactive widget's output becomes a short note: without a kernel its controls would
@@ -47,7 +50,8 @@ OUT = ROOT / "build" / "site"
 FALLBACK_REPOSITORY = "https://github.com/gradient-small/gradient-small-course"
 URL_KEYS = ("Repository", "Source", "Homepage")
 
-REMOVED_TAGS = frozenset({"ci-check", "answer-key", "teacher-only"})
+REMOVED_TAGS = frozenset({"ci-check", "answer-key", "teacher-only", "launch-badges",
+                          "colab-install"})
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = (
     "> *Interactive: this explorer runs in Jupyter. Open the notebook with the launch button "
