@@ -11,7 +11,11 @@ Logic and view are separate modules; :class:`SurfaceExplorer` composes them:
   possible) report; ``state.snapped`` says so. ``set_surface(name_or_formula)`` switches to a
   course surface (a key of ``SURFACES``) or to a student's formula, parsed by
   :func:`~helpers.parsing.parse_loss`. A rejected formula keeps the last good surface and puts
-  the message in ``state.error`` and the side panel.
+  the message in ``state.error`` and the side panel. With ``background=True`` (what the
+  widget does) neither waits: the new surface or the picked point shows at once, the critical
+  points and the classification follow from a worker thread
+  (:mod:`~helpers.explorer.worker`), ``stop()`` gives them up, and a newer surface or pick
+  makes an older analysis stale, so its outcome is never drawn.
 * :mod:`~helpers.explorer.panel` writes the side panel (value, g, H, eigenvalues, kind).
 * :mod:`~helpers.explorer.canvas`: ``figure()`` draws on a matplotlib Figure made without
   pyplot (works with any backend); a pick only moves the point's marks
@@ -30,8 +34,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-from helpers.explorer.model import ExplorerModel, ExplorerState, as_point, check_snap_radius
+from helpers.explorer.model import (
+    ExplorerModel,
+    ExplorerState,
+    Job,
+    as_point,
+    check_snap_radius,
+)
 from helpers.explorer.panel import panel_html
+from helpers.explorer.worker import BackgroundRunner
 from helpers.surfaces import Surface
 from helpers.symbolic import PointReport
 
@@ -41,6 +52,8 @@ if TYPE_CHECKING:
     from helpers.explorer.widget import ExplorerControls
 
 __all__ = ["ExplorerState", "SurfaceExplorer"]
+
+QUICK_WAIT = 0.1  # s: a background pick that ends this fast is drawn at once (one redraw)
 
 
 class _Forwarded:
@@ -98,12 +111,23 @@ class SurfaceExplorer:
         self.view = ExplorerFigure(self.model, show_3d=show_3d, resolution=resolution)
         self.view.on_click = self._clicked
         self.controls: ExplorerControls | None = None  # set by widget()
+        self.runner = BackgroundRunner()  # runs the background analyses (tests may swap it)
         self.pick(self.model.default_point() if point is None else point)
 
     # ------------------------------------------------------------------ logic
-    def pick(self, point: Sequence[float]) -> PointReport:
-        """Analyse a point (snapping to a critical point within snap_radius·width); redraw."""
+    def pick(self, point: Sequence[float], *, background: bool = False) -> PointReport | None:
+        """Analyse a point (snapping to a critical point within snap_radius·width); redraw.
+
+        background=True: the point moves at once and its report follows (None is returned
+        unless it is known at once); a later pick or surface makes this one stale.
+        """
         p = as_point(point)
+        if background:
+            job = self.model.begin_pick(p)
+            self.refresh()
+            if job is not None:
+                self._submit(job, QUICK_WAIT)
+            return self.state.report
         try:
             return self.model.pick(p)
         finally:
@@ -111,16 +135,33 @@ class SurfaceExplorer:
 
     def set_surface(self, surface: str | Surface | sp.Expr,
                     bounds: Sequence[tuple[float, float]] | None = None,
-                    variables: Sequence[sp.Symbol | str] | None = None) -> bool:
-        """Switch surface (name, Surface, formula text or expression); False keeps the old one."""
-        if not self.model.set_surface(surface, bounds, variables):
+                    variables: Sequence[sp.Symbol | str] | None = None, *,
+                    background: bool = False) -> bool:
+        """Switch surface (name, Surface, formula text or expression); False keeps the old one.
+
+        background=True: the new picture comes at once, its critical points when found.
+        """
+        if background:
+            ok, job = self.model.begin_surface(surface, bounds, variables)
+        else:
+            ok, job = self.model.set_surface(surface, bounds, variables), None
+        if not ok:
             self.refresh()
             return False
         if self.view.fig is not None:
             self.view.draw_surface()
-        self.pick(self.model.default_point())
+        self.pick(self.model.default_point(), background=background)
         self._sync_controls()
+        if job is not None:
+            self._submit(job)
         return True
+
+    def stop(self) -> bool:
+        """Give up the running background analyses (the panel says so); False if none ran."""
+        stopped = self.model.stop()
+        if stopped:
+            self.refresh()
+        return stopped
 
     def gd_path(self, start: Sequence[float] | None = None) -> np.ndarray:
         """Gradient-descent path from the point (lr: given, else 0.5 / typical max |λ|)."""
@@ -174,15 +215,36 @@ class SurfaceExplorer:
         self.view.refresh()
         if self.controls is not None:
             self.controls.panel.value = self.panel_html()
+            self.controls.show_working(self.state)
+
+    # ------------------------------------------------------------------ background work
+    def _submit(self, job: Job, wait: float = 0.0) -> None:
+        """Run a job in the background; give it up after the model's job_timeout."""
+        if not self.runner.submit(job, self._done, wait):
+            self.runner.later(self.model.job_timeout + 0.05, self._expire)
+
+    def _done(self, job: Job, result: object, error: BaseException | None) -> None:
+        """A job's outcome, on the main thread: apply it unless it is stale, then redraw."""
+        if not self.model.finish(job, result, error):
+            return  # superseded or stopped: never drawn
+        try:
+            if job.kind == "critical" and self.view.fig is not None:
+                self.view.draw_critical()
+            self.refresh()
+        except Exception as exc:  # noqa: BLE001 - say it in the panel, never a traceback
+            self.state.error = f"the picture could not be updated ({exc})"
+            if self.controls is not None:
+                self.controls.panel.value = self.panel_html()
+
+    def _expire(self) -> None:
+        if self.model.expire():
+            self.refresh()
 
     def _sync_controls(self) -> None:
         if self.controls is not None:
             self.controls.sync(self.state)
 
     def _clicked(self, xy: tuple[float, float]) -> None:
-        """A click on the map: pick that point (a failure is shown in the panel)."""
-        try:
-            self.pick(xy)
-        except ValueError:
-            pass  # the message is in the panel
+        """A click on the map: the point moves at once, its analysis follows."""
+        self.pick(xy, background=True)
         self._sync_controls()

@@ -221,6 +221,12 @@ class ExplorerFigure:
         if self.ax3d is not None:
             self.artists.point3d = surface_3d(self.ax3d, self.model.state)
 
+    def draw_critical(self) -> None:
+        """Mark the critical points found after the surface was drawn (a full draw follows)."""
+        if self.model.state.critical:
+            _critical_marks(self.ax, self.model.state.critical, live=True)
+        self._bg = None
+
     def place_colorbar(self) -> None:
         """Put the colour bar right next to the map as drawn (equal aspect shrinks its box)."""
         ax, cax, fig = self.ax, self.cax, self.fig

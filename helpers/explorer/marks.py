@@ -153,8 +153,11 @@ def point_on(ax: Any, art: PointArtists, model: ExplorerModel) -> None:
     p = st.point
     art.point.set_data([p[0]], [p[1]])
     if rep is None:
-        art.point.set_markerfacecolor(style.NEGATIVE_COLOR)
-        ax.set_title(f"{surface_title(st.name)}: not defined at this point", fontsize=10)
+        undefined = st.error.startswith("cannot analyse")
+        art.point.set_markerfacecolor(style.NEGATIVE_COLOR if undefined else "0.6")
+        what = ("not defined at this point" if undefined
+                else "classifying…" if model.point_pending else "not classified")
+        ax.set_title(f"{surface_title(st.name)}: {what}", fontsize=10)
         return
     art.point.set_markerfacecolor("white")
     width = model.width

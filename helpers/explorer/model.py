@@ -1,29 +1,50 @@
-"""The surface explorer's state and logic: no figure, no widget.
+"""The surface explorer's logic: no figure, no widget, no thread.
 
-:class:`ExplorerModel` holds the :class:`ExplorerState` (surface, point, report, messages).
-``pick(point)`` returns the :class:`~helpers.symbolic.PointReport` of
-:func:`~helpers.symbolic.analyze_point`, or the report of an isolated critical point found by
-:func:`~helpers.symbolic.critical_points` within ``snap_radius`` (a fraction of the view's
+:class:`ExplorerModel` holds the :class:`~helpers.explorer.loading.ExplorerState` (surface,
+point, report, messages). ``pick(point)`` returns the :class:`~helpers.symbolic.PointReport`
+of :func:`~helpers.symbolic.analyze_point`, or the report of an isolated critical point found
+by :func:`~helpers.symbolic.critical_points` within ``snap_radius`` (a fraction of the view's
 width) of the point. ``set_surface`` switches to a course surface or a student's formula
 (parsed by :func:`~helpers.parsing.parse_loss`) and keeps the last good one on failure.
+
+Both also come in a background form for a live view, which must never wait on sympy:
+``begin_surface`` switches at once (the picture needs no critical points) and ``begin_pick``
+moves the point at once; each returns a :class:`Job` whose ``run()`` is pure (it reads no
+state). Whoever runs the job hands the outcome back with ``finish(job, result, error)`` on the
+thread that owns the model. Each job carries a generation number: a newer job of the same kind,
+a new surface, ``stop()`` or ``expire()`` makes it stale, and a stale outcome is ignored, so a
+superseded analysis is never shown. ``state.working`` says what is being computed,
+``state.notice`` what was stopped or given up.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from helpers.escape import gradient_descent
-from helpers.parsing import parse_loss
-from helpers.surface_check import check_surface
-from helpers.surfaces import SURFACES, Surface
+from helpers.explorer.loading import (
+    CUSTOM,
+    DEFAULT_BOUNDS,
+    GD_STEPS,
+    MENU_FIRST,
+    MENU_NAMES,
+    ExplorerState,
+    Scales,
+    as_point,
+    check_snap_radius,
+    fmt,
+    fmt_point,
+    load_surface,
+)
+from helpers.surfaces import Surface
 from helpers.symbolic import (
-    CriticalFamily,
     PointReport,
     analyze_point,
     cached_critical_points,
@@ -31,170 +52,32 @@ from helpers.symbolic import (
     escape_direction,
 )
 
-CUSTOM = "custom"
-MENU_FIRST = ("lecture", "x2-y2", "monkey", "himmelblau", "six-hump camel", "rosenbrock")
-MENU_NAMES = {
-    "lecture": "lecture network (1 − w₁w₂)²",
-    "x2-y2": "saddle x² − y²",
-    "x2+y2": "bowl x² + y²",
-    "-x2-y2": "cap −x² − y²",
-    "monkey": "monkey saddle x³ − 3xy²",
-    "himmelblau": "Himmelblau",
-    "six-hump camel": "six-hump camel",
-    "rosenbrock": "Rosenbrock",
-    "x3+y2": "degenerate x³ + y²",
-    "x4+y4": "degenerate x⁴ + y⁴",
-}
-DEFAULT_BOUNDS = ((-2.0, 2.0), (-2.0, 2.0))
-GD_STEPS = 200  # gradient-descent steps: the widget's switch, and gd_path when gd_steps is 0
+__all__ = [
+    "CUSTOM", "DEFAULT_BOUNDS", "GD_STEPS", "JOB_TIMEOUT", "MENU_FIRST", "MENU_NAMES",
+    "ExplorerModel", "ExplorerState", "Job", "Scales", "as_point", "check_snap_radius", "fmt",
+    "fmt_point", "step_text",
+]
+
+JOB_TIMEOUT = 30.0  # s: a background analysis still running after this is given up
+WORKING = {"critical": "finding the critical points…", "point": "classifying the point…"}
 
 
-@dataclass
-class ExplorerState:
-    """Everything the view shows; tests read it directly."""
+@dataclass(eq=False)
+class Job:
+    """One background analysis: ``run()`` computes without touching the model's state."""
 
-    name: str  # key of SURFACES, or "custom"
-    label: str  # LaTeX of the loss (no dollars)
-    expr: sp.Expr
-    variables: tuple[sp.Symbol, ...]
-    bounds: tuple[tuple[float, float], ...]
-    formula: str = ""  # the text of a custom formula
-    point: np.ndarray | None = None
-    report: PointReport | None = None
-    snapped: bool = False  # True when the last pick snapped to a known critical point
-    error: str = ""  # last rejected formula or failed pick, shown in the panel
-    warnings: list[str] = field(default_factory=list)  # from check_surface / critical search
-    critical: list[PointReport | CriticalFamily] = field(default_factory=list)
+    kind: str  # "critical" (the surface's critical points) or "point" (the picked point)
+    generation: int  # the model's counter when the job was made: newer jobs have larger ones
+    run: Callable[[], Any]
+    started: float  # the model's clock when the job was made
+    point: np.ndarray | None = None  # the point a "point" job analyses
 
 
-@dataclass(frozen=True)
-class Scales:
-    """Typical |g|, |λ| and large |λ| over the region: arrow lengths and the GD step."""
-
-    g_ref: float = 1.0
-    lam_ref: float = 1.0
-    lam_big: float = 1.0
-
-
-def fmt(v: float) -> str:
-    """A number in 4 significant digits, and 0 for anything below 5e-13."""
-    v = float(v)
-    if v == 0 or abs(v) < 5e-13:
-        return "0"
-    return f"{v:.4g}"
-
-
-def fmt_point(values: Sequence[float]) -> str:
-    """Coordinates as '1.5, -0.25' (fmt each)."""
-    return ", ".join(fmt(c) for c in values)
-
-
-def check_snap_radius(snap_radius: float) -> float:
-    """The snap radius as a float (a fraction of the view's width in [0, 0.5))."""
-    if not 0 <= snap_radius < 0.5:
-        raise ValueError("snap_radius is a fraction of the view's width, between 0 and 0.5")
-    return float(snap_radius)
-
-
-def as_point(point: Sequence[float]) -> np.ndarray:
-    """The point as two finite floats (or ValueError)."""
-    p = np.asarray(point, dtype=float).reshape(-1)
-    if p.shape != (2,) or not np.all(np.isfinite(p)):
-        raise ValueError("point must be two finite numbers, e.g. (0.5, -1.0)")
-    return p
-
-
-# ------------------------------------------------------------------ loading a surface
-def _as_symbols(names: Sequence[sp.Symbol | str]) -> tuple[sp.Symbol, ...]:
-    return tuple(v if isinstance(v, sp.Symbol) else sp.Symbol(str(v), real=True) for v in names)
-
-
-def _source(f: Any, variables: Any, custom_variables: tuple) -> tuple:
-    """(name, label, expr, variables, default bounds, formula) of a surface, formula or expr."""
-    if isinstance(f, str) and f in SURFACES:
-        f = SURFACES[f]
-    if isinstance(f, Surface):
-        return f.name, f.label, f.expr, f.variables, f.bounds, ""
-    if isinstance(f, str):
-        vars_ = tuple(variables) if variables is not None else custom_variables
-        expr = parse_loss(f, vars_)
-        return CUSTOM, sp.latex(expr), expr, _as_symbols(vars_), DEFAULT_BOUNDS, f
-    if isinstance(f, sp.Expr):
-        if variables is None:
-            raise ValueError("give the variables of the expression, e.g. (x, y)")
-        return CUSTOM, sp.latex(f), f, tuple(variables), DEFAULT_BOUNDS, ""
-    raise ValueError("f must be a surface name, a Surface, a formula or a sympy "
-                     f"expression, not {type(f).__name__}")
-
-
-def _checked_bounds(box: Any) -> tuple[tuple[float, float], ...]:
-    """Two finite (low, high) pairs with low < high, as floats (or ValueError)."""
-    try:
-        box = tuple((float(lo), float(hi)) for lo, hi in box)
-    except (TypeError, ValueError) as exc:
-        raise ValueError("bounds must be two (low, high) pairs") from exc
-    if len(box) != 2 or not all(math.isfinite(a) and math.isfinite(b) and a < b
-                                for a, b in box):
-        raise ValueError("bounds must be two finite (low, high) pairs with low < high")
-    return box
-
-
-def _check_free_symbols(expr: sp.Expr, vars_: tuple) -> None:
-    """The loss depends on its variables only (or ValueError)."""
-    extra = expr.free_symbols - set(vars_)
-    if extra:
-        raise ValueError(f"the loss depends on {sorted(map(str, extra))}, not only on "
-                         f"{[str(v) for v in vars_]}")
-
-
-def _find_critical(state: ExplorerState) -> list[PointReport | CriticalFamily]:
-    """The critical points in the view (a warning and none when the search fails)."""
-    try:
-        return cached_critical_points(state.expr, state.variables, state.bounds)
-    except Exception as exc:  # noqa: BLE001 - a formula may defeat the search
-        state.warnings.append(f"the critical points could not be found ({exc}); "
-                              "picks are not snapped")
-        return []
-
-
-def surface_scales(expr: sp.Expr, variables: tuple, bounds: tuple) -> Scales:
-    """Median |g|, median and 95th percentile of max |λ| on a 31×31 grid of the region."""
-    (x0, x1), (y0, y1) = bounds
-    xs, ys = np.meshgrid(np.linspace(x0, x1, 31), np.linspace(y0, y1, 31))
-    pts = np.array([xs.ravel(), ys.ravel()])
-    _, grad_fn, hess_fn = compile_numeric(expr, variables)
-    with np.errstate(all="ignore"):
-        g = np.linalg.norm(grad_fn(pts), axis=0)
-        H = np.moveaxis(hess_fn(pts), -1, 0)
-        ok = np.all(np.isfinite(H), axis=(1, 2))
-        lam = np.abs(np.linalg.eigvalsh(H[ok])).max(axis=1) if ok.any() else np.ones(1)
-    g = g[np.isfinite(g) & (g > 0)]
-    lam = lam[np.isfinite(lam) & (lam > 0)]
-    return Scales(g_ref=float(np.median(g)) if g.size else 1.0,
-                  lam_ref=float(np.median(lam)) if lam.size else 1.0,
-                  lam_big=float(np.percentile(lam, 95)) if lam.size else 1.0)
-
-
-def load_surface(f: Any, variables: Any, bounds: Any, *, custom_variables: tuple = ("x", "y"),
-                 find_critical: bool = True) -> tuple[ExplorerState, Scales]:
-    """The state and scales of a surface (raises ValueError for a bad one)."""
-    name, label, expr, vars_, box, formula = _source(f, variables, custom_variables)
-    if bounds is not None:
-        box = bounds
-    if len(vars_) != 2:
-        raise ValueError("the explorer shows functions of exactly two variables")
-    box = _checked_bounds(box)
-    _check_free_symbols(expr, vars_)
-    state = ExplorerState(name=name, label=label, expr=expr, variables=tuple(vars_),
-                          bounds=box, formula=formula)
-    check = check_surface(expr, vars_, box, n=61)
-    state.warnings = list(check.issues)
-    if check.undefined_fraction > 0.999:
-        raise ValueError("the loss is not defined anywhere in the region "
-                         f"{box}: choose another formula or region")
-    if find_critical:  # analyze_point handles kinks itself (kind "undetermined")
-        state.critical = _find_critical(state)
-    return state, surface_scales(expr, state.variables, box)
+def short_reason(exc: BaseException) -> str:
+    """An exception as one line of plain words (its first line, else its type)."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    return (text[:200] + "…" if len(text) > 200 else text) or type(exc).__name__
 
 
 # ------------------------------------------------------------------ texts
@@ -218,9 +101,10 @@ def step_text(rep: PointReport) -> str:
     return "No eigenvalue is negative: the second-order model has no way down here."
 
 
-def _undefined_message(state: ExplorerState, p: np.ndarray, exc: Exception) -> str:
+def _undefined_message(state: ExplorerState, p: np.ndarray, exc: BaseException) -> str:
     names = ", ".join(map(str, state.variables))
-    return (f"cannot analyse ({names}) = ({fmt(p[0])}, {fmt(p[1])}): {exc}. "
+    reason = short_reason(exc).rstrip(".")
+    return (f"cannot analyse ({names}) = ({fmt(p[0])}, {fmt(p[1])}): {reason}. "
             "The loss, its gradient or its Hessian is not defined there.")
 
 
@@ -239,6 +123,8 @@ class ExplorerModel:
         gd_steps: int = 0,
         lr: float | None = None,
         custom_variables: Sequence[str] = ("x", "y"),
+        clock: Callable[[], float] = time.monotonic,
+        job_timeout: float = JOB_TIMEOUT,
     ) -> None:
         """f: a key of SURFACES, a Surface, a formula (text) or a sympy expression."""
         self.snap_radius = check_snap_radius(snap_radius)
@@ -246,11 +132,16 @@ class ExplorerModel:
         self.gd_steps = int(gd_steps)
         self.lr = lr
         self.custom_variables = tuple(custom_variables)
-        self.state, self.scales = self._load(f, variables, bounds)  # a bad surface raises
+        self.clock = clock
+        self.job_timeout = float(job_timeout)
+        self.jobs: dict[str, Job] = {}  # the current job of each kind; others are stale
+        self.generation = 0
+        self.state, self.scales = self._load(f, variables, bounds, self.find_critical)
 
-    def _load(self, f: Any, variables: Any, bounds: Any) -> tuple[ExplorerState, Scales]:
+    def _load(self, f: Any, variables: Any, bounds: Any,
+              find_critical: bool) -> tuple[ExplorerState, Scales]:
         return load_surface(f, variables, bounds, custom_variables=self.custom_variables,
-                            find_critical=self.find_critical)
+                            find_critical=find_critical)
 
     @property
     def width(self) -> float:
@@ -261,6 +152,16 @@ class ExplorerModel:
     def gd_lr(self) -> float:
         """The gradient-descent learning rate: lr, else 0.5 / typical large |λ|."""
         return self.lr if self.lr is not None else 0.5 / max(self.scales.lam_big, 1e-12)
+
+    @property
+    def busy(self) -> bool:
+        """True while a background analysis runs (its job is current)."""
+        return bool(self.jobs)
+
+    @property
+    def point_pending(self) -> bool:
+        """True while the picked point waits for its classification."""
+        return "point" in self.jobs
 
     def default_point(self) -> tuple[float, float]:
         """Where a new surface is first picked: 62 % across, 66 % up the view."""
@@ -277,38 +178,142 @@ class ExplorerModel:
                     best, best_d = item, d
         return best
 
+    # -------------------------------------------------------------- at once
     def pick(self, point: Sequence[float]) -> PointReport:
         """Analyse a point, snapping to a critical point within snap_radius·width."""
         p = as_point(point)
-        st = self.state
-        snapped = self.nearest_critical(p)
-        if snapped is not None:
-            report = snapped
-        else:
-            try:
-                report = analyze_point(st.expr, st.variables, p)
-            except Exception as exc:  # noqa: BLE001 - report it, never crash the view
-                msg = _undefined_message(st, p, exc)
-                st.point, st.report, st.snapped, st.error = p, None, False, msg
-                raise ValueError(msg) from None
-        st.point = report.point.copy() if snapped is not None else p
-        st.report, st.snapped = report, snapped is not None
-        if st.error.startswith("cannot analyse"):
-            st.error = ""
+        if self.jobs.pop("point", None) is not None:  # a background pick is stale now
+            self._update_working()
+        if self._snap(p):
+            return self.state.report
+        try:
+            report = analyze_point(self.state.expr, self.state.variables, p)
+        except Exception as exc:  # noqa: BLE001 - report it, never crash the view
+            raise ValueError(self._failed_pick(p, exc)) from None
+        self._picked(p, report)
         return report
 
     def set_surface(self, surface: str | Surface | sp.Expr,
                     bounds: Sequence[tuple[float, float]] | None = None,
                     variables: Sequence[sp.Symbol | str] | None = None) -> bool:
         """Switch surface (no point picked yet); False keeps the old one with the message."""
+        return self._switch(surface, bounds, variables, self.find_critical)
+
+    # -------------------------------------------------------------- in the background
+    def begin_surface(self, surface: str | Surface | sp.Expr,
+                      bounds: Sequence[tuple[float, float]] | None = None,
+                      variables: Sequence[sp.Symbol | str] | None = None
+                      ) -> tuple[bool, Job | None]:
+        """Switch surface at once; the critical points come from the returned job (if any)."""
+        if not self._switch(surface, bounds, variables, False):
+            return False, None
+        if not self.find_critical:
+            return True, None
+        st = self.state
+        return True, self._new_job("critical", partial(cached_critical_points, st.expr,
+                                                       st.variables, st.bounds))
+
+    def begin_pick(self, point: Sequence[float]) -> Job | None:
+        """Move the point at once; None when it snapped, else the job that classifies it."""
+        p = as_point(point)
+        self.jobs.pop("point", None)  # the previous pick's analysis is stale now
+        if self._snap(p):
+            self._update_working()
+            return None
+        st = self.state
+        st.point, st.report, st.snapped = p, None, False
+        if st.error.startswith("cannot analyse"):
+            st.error = ""
+        return self._new_job("point", partial(analyze_point, st.expr, st.variables, p.copy()),
+                             point=p)
+
+    def finish(self, job: Job, result: Any = None, error: BaseException | None = None) -> bool:
+        """Apply a job's outcome; False (nothing changes) when the job is stale."""
+        if self.jobs.get(job.kind) is not job:
+            return False
+        del self.jobs[job.kind]
+        st = self.state
+        if job.kind == "critical" and error is None:
+            st.critical = list(result)
+        elif job.kind == "critical":
+            st.warnings.append(f"the critical points could not be found "
+                               f"({short_reason(error)}); picks are not snapped")
+        elif error is None:
+            self._picked(job.point, result)
+        else:
+            self._failed_pick(job.point, error)
+        self._update_working()
+        return True
+
+    def stop(self) -> bool:
+        """Give up every running analysis (its outcome will be ignored); False if none ran."""
+        return self._give_up(list(self.jobs.values()), "stopped")
+
+    def expire(self, now: float | None = None) -> bool:
+        """Give up the analyses running for job_timeout seconds or more; True if any."""
+        now = self.clock() if now is None else now
+        late = [job for job in self.jobs.values() if now - job.started >= self.job_timeout]
+        return self._give_up(late, f"given up after {self.job_timeout:.0f} s")
+
+    # -------------------------------------------------------------- helpers
+    def _switch(self, surface: Any, bounds: Any, variables: Any, find_critical: bool) -> bool:
         try:
-            self.state, self.scales = self._load(surface, variables, bounds)
+            state, scales = self._load(surface, variables, bounds, find_critical)
         except ValueError as exc:
             what = f"Your formula {surface!r} was not plotted" if isinstance(surface, str) \
                 else "The surface was not changed"
             self.state.error = f"{what}: {exc}"
             return False
+        self.jobs.clear()  # the old surface's analyses are stale now
+        self.state, self.scales = state, scales
         return True
+
+    def _snap(self, p: np.ndarray) -> bool:
+        """Snap to a known critical point near p (True), clearing the notice."""
+        self.state.notice = ""
+        snapped = self.nearest_critical(p)
+        if snapped is not None:
+            self._picked(snapped.point.copy(), snapped, snapped=True)
+        return snapped is not None
+
+    def _picked(self, p: np.ndarray, report: PointReport, snapped: bool = False) -> None:
+        st = self.state
+        st.point, st.report, st.snapped = p, report, snapped
+        if st.error.startswith("cannot analyse"):
+            st.error = ""
+
+    def _failed_pick(self, p: np.ndarray, exc: BaseException) -> str:
+        st = self.state
+        msg = _undefined_message(st, p, exc)
+        st.point, st.report, st.snapped, st.error = p, None, False, msg
+        return msg
+
+    def _new_job(self, kind: str, run: Callable[[], Any],
+                 point: np.ndarray | None = None) -> Job:
+        self.generation += 1
+        job = Job(kind=kind, generation=self.generation, run=run, started=self.clock(),
+                  point=point)
+        self.jobs[kind] = job
+        self._update_working()
+        return job
+
+    def _update_working(self) -> None:
+        self.state.working = " ".join(WORKING[k] for k in WORKING if k in self.jobs)
+
+    def _give_up(self, jobs: list[Job], how: str) -> bool:
+        """Drop these jobs and say what is missing because of it."""
+        notes = []
+        for job in jobs:
+            del self.jobs[job.kind]
+            if job.kind == "critical":
+                notes.append(f"The search for critical points was {how}: none are marked "
+                             "and picks are not snapped.")
+            else:
+                notes.append(f"The analysis of this point was {how}: pick another point.")
+        if notes:
+            self.state.notice = " ".join(notes)
+            self._update_working()
+        return bool(notes)
 
     def gd_path(self, start: Sequence[float] | None = None) -> np.ndarray:
         """Gradient-descent path from the point (lr: given, else 0.5 / typical max |λ|)."""

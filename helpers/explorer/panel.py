@@ -54,9 +54,9 @@ def latex_mat(m: np.ndarray) -> str:
     return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
 
 
-def busy_html(what: str) -> str:
-    """The row shown while the critical points of a new surface are searched."""
-    return row(f"<i>working: finding the critical points of {html.escape(what)}…</i>", BUSY_CSS)
+def busy_html(working: str) -> str:
+    """The row shown while a background analysis runs (what it is doing)."""
+    return row(f"<i>working: {html.escape(working)}</i>", BUSY_CSS)
 
 
 def formula_html(state: ExplorerState) -> str:
@@ -136,10 +136,17 @@ def panel_html(state: ExplorerState, snap_radius: float = 0.02, gd_text: str = "
     # scrolls inside its own row instead of widening (or being clipped with) the panel
     parts = [row(f"<b>{html.escape(title)}</b>"),
              row(formula_html(state), SCROLL_CSS + "padding-bottom:2px")]
+    if state.working:
+        parts.append(busy_html(state.working))
     if state.error:
         parts.append(error_html(state.error))
+    if state.notice:
+        parts.append(row(f"⚠ {html.escape(state.notice)}", WARNING_CSS))
     parts += [row(f"⚠ {html.escape(w)}", WARNING_CSS) for w in state.warnings]
     if state.report is None:
+        if state.point is not None and not state.error:
+            names = ", ".join(sp.latex(v) for v in state.variables)
+            parts.append(row(f"$\\theta = ({names}) = ({fmt_point(state.point)})$"))
         return "".join(parts)
     parts += report_rows(state, state.report, snap_radius)
     if gd_text:

@@ -14,7 +14,6 @@ import ipywidgets as W
 import numpy as np
 
 from helpers.explorer.model import CUSTOM, GD_STEPS, MENU_FIRST, MENU_NAMES, ExplorerState
-from helpers.explorer.panel import busy_html
 from helpers.surfaces import SURFACES
 
 if TYPE_CHECKING:
@@ -37,6 +36,7 @@ class ExplorerControls:
     gd: W.Checkbox
     sliders: list[W.FloatSlider]
     panel: W.HTMLMath
+    stop: W.Button | None = None  # shown while a background analysis runs
     root: W.VBox | None = None
     syncing: bool = field(default=False, repr=False)  # True while sync() sets the values
 
@@ -60,6 +60,15 @@ class ExplorerControls:
                 s.description = str(state.variables[i])
         finally:
             self.syncing = False
+
+
+    def show_working(self, state: ExplorerState) -> None:
+        """Show the stop button while a background analysis runs (its room is kept)."""
+        if self.stop is not None:
+            busy = bool(state.working)
+            self.stop.disabled = not busy
+            self.stop.tooltip = f"stop: {state.working}" if busy else "nothing is running"
+            self.stop.layout.visibility = "visible" if busy else "hidden"
 
 
 def import_ipympl() -> Any:
@@ -146,24 +155,22 @@ def _make_controls(explorer: SurfaceExplorer, view: Any, use_ipympl: bool) -> Ex
     panel = W.HTMLMath(value=explorer.panel_html(), layout=W.Layout(
         flex=f"1 1 {PANEL_MIN_WIDTH}px", min_width=f"{PANEL_MIN_WIDTH}px",
         max_width=f"{PANEL_MAX_WIDTH}px", overflow="auto", margin="0"))
-    return ExplorerControls(view=view, menu=menu, text=text, button=button, gd=gd,
-                            sliders=sliders, panel=panel)
+    stop = W.Button(description="stop", icon="stop", button_style="warning",
+                    layout=W.Layout(width="72px", margin="2px 0"))
+    c = ExplorerControls(view=view, menu=menu, text=text, button=button, gd=gd,
+                         sliders=sliders, panel=panel, stop=stop)
+    c.show_working(st)
+    return c
 
 
 def _wire(c: ExplorerControls, explorer: SurfaceExplorer) -> None:
     """Connect the controls to the explorer."""
 
     def switch(surface: str) -> None:
-        # finding the critical points of a new surface can take a second or two: say so at
-        # the top of the panel (no layout jump) and lock the menu until it is done
-        c.panel.value = busy_html(MENU_NAMES.get(surface, "your formula")) + explorer.panel_html()
-        c.menu.disabled = c.button.disabled = True
-        try:
-            explorer.set_surface(surface)
-            c.sync(explorer.state)
-        finally:
-            c.menu.disabled = c.button.disabled = False
-            c.panel.value = explorer.panel_html()
+        # the picture comes at once; the critical points follow from a worker thread (the
+        # panel says so and the stop button shows), and the menu stays usable meanwhile
+        explorer.set_surface(surface, background=True)
+        c.sync(explorer.state)
 
     def on_menu(change: dict) -> None:
         if c.syncing:
@@ -178,12 +185,8 @@ def _wire(c: ExplorerControls, explorer: SurfaceExplorer) -> None:
             switch(c.text.value)
 
     def on_slider(_: dict) -> None:
-        if c.syncing:
-            return
-        try:
-            explorer.pick([s.value for s in c.sliders])
-        except ValueError:
-            pass  # shown in the panel
+        if not c.syncing:
+            explorer.pick([s.value for s in c.sliders], background=True)
 
     def on_gd(change: dict) -> None:
         explorer.gd_steps = GD_STEPS if change["new"] else 0
@@ -195,11 +198,13 @@ def _wire(c: ExplorerControls, explorer: SurfaceExplorer) -> None:
     for s in c.sliders:
         s.observe(on_slider, names="value")
     c.gd.observe(on_gd, names="value")
+    if c.stop is not None:
+        c.stop.on_click(lambda _: explorer.stop())
 
 
 def _layout(c: ExplorerControls, fig_w: int) -> W.VBox:
     """Controls row above the map with its sliders and the panel (each row wraps)."""
-    controls = W.HBox([c.menu, W.HBox([c.text, c.button]), c.gd], layout=W.Layout(
+    controls = W.HBox([c.menu, W.HBox([c.text, c.button]), c.gd, c.stop], layout=W.Layout(
         flex_flow="row wrap", align_items="center", width="100%", margin="0 0 6px 0"))
     left = W.VBox([c.view, *c.sliders], layout=W.Layout(
         flex="0 0 auto", width=f"{fig_w}px", margin="0 12px 0 0"))
