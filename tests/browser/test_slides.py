@@ -133,21 +133,11 @@ def test_deck_offline(deck_server: str, page, page_log, path: Path) -> None:
 # the viewport, to within 1 px, after reveal.js has scaled the slide. Only a scrollable box
 # (a code box, a text or image output: overflow auto/scroll) may clip what is inside it; then
 # the part inside the box counts, and the box itself must fit. A typeset formula counts as one
-# box. Visible text is at least 11 pt (14.67 CSS px) on the screen (formulas aside).
+# box (MathJax's HTML-CSS output or a native MathML <math>, which MathJax's HTMLorMML
+# configuration may choose in Chromium). Visible text is at least 11 pt (14.67 CSS px) on the
+# screen (formulas aside).
 VIEWPORT = {"width": 1280, "height": 720}
 MIN_FONT_PX = 11 * 96 / 72
-
-# Slides that only a notebook edit can fix (too much for one slide even with figures at
-# 220 px and code boxes at 80 px, the least tools/slides.py shrinks them to): notebook stem
-# -> id of the cell that starts the slide. Such a slide may overflow (it is printed); every
-# other slide must fit.
-NEEDS_NOTEBOOK_SPLIT: dict[str, set[str]] = {
-    "01_critical_points": {"37ce8200"},
-    "03_classifying_critical_points": {"75774e2a", "b5844d51"},
-    "04_escaping_saddle_points": {"ad9008b4"},
-    "06_batch_and_momentum": {"c005", "c02c3538", "c042", "c052"},
-    "07_adaptive_learning_rate": {"d24d167a", "c037", "c041", "c056", "feceb2e6"},
-}
 
 _FIT_JS = """
 async ({minFont, scrollBox}) => {
@@ -190,7 +180,7 @@ async ({minFont, scrollBox}) => {
       for (const el of slide.querySelectorAll("*")) {
         if (el.closest("aside.notes")) continue;
         const math = el.parentElement &&
-          el.parentElement.closest(".MathJax, .MathJax_Display, .MathJax_Preview");
+          el.parentElement.closest(".MathJax, .MathJax_Display, .MathJax_Preview, math");
         if (math && slide.contains(math)) continue;
         const cs = getComputedStyle(el);
         if (cs.display === "none" || cs.visibility !== "visible") continue;
@@ -203,7 +193,7 @@ async ({minFont, scrollBox}) => {
           range.selectNodeContents(n);
           for (const q of range.getClientRects()) if (q.width > 0) rects.push(clip(q, el, slide));
           const px = parseFloat(cs.fontSize) * scale;
-          if (px < minFont && !el.closest(".MathJax, .MathJax_Display"))
+          if (px < minFont && !el.closest(".MathJax, .MathJax_Display, math"))
             small.push(`${cellOf(el)} ${el.tagName} ${px.toFixed(1)}px`);
         }
         for (const [l, t, rr, b] of rects) {
@@ -308,18 +298,13 @@ def test_deck_fits_the_screen(deck_server: str, screen_page, path: Path) -> None
     if solutions:
         assert _distinctive(solutions, shown_code), "no solution line to look for"
 
-    allowed = NEEDS_NOTEBOOK_SPLIT.get(path.stem, set())
     overflowing: dict[str, str] = {}
-    excused: dict[str, str] = {}
     for s in steps:
-        if s["overflow"] and s["slide"] not in overflowing and s["slide"] not in excused:
-            where = (
+        if s["overflow"] and s["slide"] not in overflowing:
+            overflowing[s["slide"]] = (
                 f"slide {s['slide']} (starts at cell {index.get(s['first'], '?')}, "
                 f"id {s['first']}), step {s['step']}: {'; '.join(s['overflow'][:3])}"
             )
-            (excused if s["first"] in allowed else overflowing)[s["slide"]] = where
-    for where in excused.values():
-        print(f"{path.stem}: needs a notebook change: {where}")
     assert not overflowing, "slides overflow 1280x720:\n" + "\n".join(overflowing.values())
     small = sorted({f"slide {s['slide']}: {x}" for s in steps for x in s["small"]})
     assert not small, f"text below 11 pt at 1280x720: {small[:10]}"
