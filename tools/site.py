@@ -170,11 +170,10 @@ def _stamp(out: Path) -> Path:
 
 def source_hash() -> str:
     """A fingerprint of everything the site is built from."""
-    digest = hashlib.sha256()
-    inputs = [*sorted(NOTEBOOKS.rglob("*.ipynb")), *sorted(CONF_DIR.rglob("*.*")),
-              Path(__file__), ROOT / "pyproject.toml"]
-    for path in inputs:
-        if "checkpoint" not in path.name and "__pycache__" not in path.parts:
+    digest = hashlib.sha256(repository_url().encode())
+    notebooks = [p for f in language_folders() for p in sorted(f.glob("[0-9][0-9]_*.ipynb"))]
+    for path in [*notebooks, *sorted(CONF_DIR.rglob("*.*")), Path(__file__)]:
+        if "__pycache__" not in path.parts:
             digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()
 
