@@ -86,6 +86,12 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "home_page_in_toc": True,
     "show_toc_level": 2,
+    "navbar_persistent": [],  # the search field is in the sidebar (theme.conf's empty value
+    #                           is not read as empty under Sphinx 9: a second header bar)
+    "extra_footer": (
+        '<p>Text and figures: <a href="https://creativecommons.org/licenses/by/4.0/">'
+        f'CC BY 4.0</a>; code: MIT (<a href="{REPOSITORY}/blob/main/LICENSE-content.md">'
+        "licenses</a>).</p>"),
     "launch_buttons": {
         "notebook_interface": "jupyterlab",
         "binderhub_url": "https://mybinder.org",
