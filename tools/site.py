@@ -10,11 +10,11 @@ exists: notebooks/zh-Hans/ is built once docs/site/zh-Hans/index.md is there (a 
 docs/site/index.md in that language; conf.py lists it on the home page). Staging copies the
 notebooks with these changes for the reader of a web page:
 
-- cells tagged ``ci-check``, ``answer-key`` or ``teacher-only`` are removed (``remove-cell``):
-  solutions stay, folded, as the notebooks already write them (``<details>``); so are the
-  launch badges and the Colab install cell (``launch-badges``, ``colab-install``, written by
-  tools/launch.py): each page has its own Binder and Colab links, and the badges are images
-  from other hosts;
+- cells tagged ``ci-check``, ``answer-key`` or ``teacher-only`` are removed (``remove-cell``),
+  and so are the launch badges and the Colab install cell (``launch-badges``,
+  ``colab-install``, written by tools/launch.py): each page has its own Binder and Colab
+  links, and the badges are images from other hosts. Solutions stay, folded, as the
+  notebooks already write them (``<details>``);
 - other code cells whose source is hidden in JupyterLab get ``hide-input`` (folded);
 - a figure's alt text (the cell's ``alt`` metadata) goes where myst-nb reads it;
 - an interactive widget's output becomes a short note: without a kernel its controls would
