@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
 """One entry point for the course. Needs only python3 (3.11+) and pip on a fresh machine.
 
-    python3 course.py lab          open the course in JupyterLab
+    python3 course.py lab          open the course in JupyterLab (student install only)
+    python3 course.py present      the same with live slides (RISE), for instructors
     python3 course.py test         run every test (lint, units, strict nbval, hygiene, browser)
     python3 course.py execute      re-execute notebooks in place (the only source of outputs)
     python3 course.py slides       build offline slide decks of every notebook into slides/
     python3 course.py screenshots  regenerate the README screenshots (docs/screenshots/)
     python3 course.py editions     write student and teacher editions into build/editions/
+    python3 course.py site         build the course website into build/site/
+    python3 course.py launch       write the Colab/Binder badges and the Colab install cell
+    python3 course.py lock         re-resolve the lock files (requirements/) and environment.yml
 
-Each command first creates or updates the local virtual environment `.venv` from the pinned
-versions in requirements.txt and installs this package in editable mode, so every command is
-safe to run again.
+Each command first creates or updates the local virtual environment `.venv` from the lock
+files: `lab` installs the student set (requirements/lab.txt: the course's runtime packages and
+JupyterLab), every other command the full tested set (requirements/full.txt: also the test,
+browser and website tools). The course package is installed in editable mode; every command
+is safe to run again.
 """
 
 from __future__ import annotations
@@ -20,14 +26,17 @@ import os
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PY = VENV / "bin" / "python"
-STAMP = VENV / ".course-installed"
+LOCKS = {"lab": ROOT / "requirements" / "lab.txt", "full": ROOT / "requirements" / "full.txt"}
 START_NOTEBOOK = "notebooks/00_start_here.ipynb"
 SANITIZE = "tests/nbval_sanitize.cfg"
+WHEELHOUSE = ROOT / "build" / "wheelhouse"
+COLAB_LIKE = ROOT / "requirements" / "colab-like.txt"
 
 
 def _env() -> dict[str, str]:
@@ -53,21 +62,34 @@ def _run(cmd: list[str], **kwargs) -> int:
     return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=kwargs.pop("env", _env()), **kwargs)
 
 
-def _stamp() -> str:
+def _stamp_file(profile: str) -> Path:
+    return VENV / f".course-{profile}"
+
+
+def _stamp(profile: str) -> str:
+    """Fingerprint of what `profile` installs: its lock file and pyproject.toml."""
     h = hashlib.sha256()
-    for name in ("requirements.txt", "pyproject.toml"):
-        h.update((ROOT / name).read_bytes())
+    for path in (LOCKS[profile], ROOT / "pyproject.toml"):
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 
-def ensure_venv() -> None:
-    """Create or update .venv from the pinned requirements (idempotent)."""
+def _installed(profile: str) -> bool:
+    stamp = _stamp_file(profile)
+    return stamp.exists() and stamp.read_text() == _stamp(profile)
+
+
+def ensure_venv(profile: str = "full") -> None:
+    """Create or update .venv from the lock of `profile` ("lab" or "full"); idempotent.
+    The full set contains the lab set (same versions), so it also satisfies `lab`."""
     if not VENV_PY.exists():
         print("Creating the virtual environment .venv ...", flush=True)
         subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
-    if not STAMP.exists() or STAMP.read_text() != _stamp():
-        _install()
-    _ensure_slide_assets()
+    if not (_installed(profile) or (profile == "lab" and _installed("full"))):
+        _install(profile)
+    if profile == "full":
+        _ensure_slide_assets()
+        _ensure_wheelhouse()
 
 
 def _ensure_slide_assets() -> None:
@@ -80,24 +102,75 @@ def _ensure_slide_assets() -> None:
             print("warning: slide assets not fetched; the slide-deck test will fail", flush=True)
 
 
-def _install() -> None:
-    """pip install the pinned requirements and this package (editable) into .venv."""
-    print("Installing the pinned packages into .venv (first run: a few minutes) ...", flush=True)
+def _ensure_wheelhouse() -> None:
+    """Download the Colab-like base and the course's runtime packages into build/wheelhouse,
+    so that tests/test_colab_like.py installs with --no-index (tests download nothing)."""
+    stamp = WHEELHOUSE / ".stamp"
+    want = hashlib.sha256(COLAB_LIKE.read_bytes() + (ROOT / "pyproject.toml").read_bytes())
+    if stamp.exists() and stamp.read_text() == want.hexdigest():
+        return
+    print("Fetching the Colab-like test packages into build/wheelhouse ...", flush=True)
+    runtime = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    pip = [VENV_PY, "-m", "pip", "download", "--quiet", "--quiet", "--only-binary", ":all:"]
+    code = _run([*pip, "--dest", WHEELHOUSE, "-r", COLAB_LIKE, *runtime, "setuptools>=77"])
+    if code:
+        print("warning: wheelhouse incomplete; the Colab-like test will fail", flush=True)
+        return
+    stamp.write_text(want.hexdigest())
+
+
+def _install(profile: str) -> None:
+    """pip install the lock of `profile` and this package (editable) into .venv."""
+    print(f"Installing requirements/{LOCKS[profile].name} into .venv (first run: a few "
+          "minutes) ...", flush=True)  # fmt: skip
     # -qq: errors only (this machine's pip config adds noisy warnings about absent indexes)
     pip = [str(VENV_PY), "-m", "pip", "install", "--quiet", "--quiet"]
-    code = _run([*pip, "-r", "requirements.txt", "-e", "."])
+    # the student install skips compiling every module to bytecode up front (about 200 MB);
+    # Python caches the bytecode of the modules a session actually imports
+    lean = ["--no-compile"] if profile == "lab" else []
+    code = _run([*pip, *lean, "-r", LOCKS[profile], "-e", "."])
     if code:
         sys.exit(f"pip install failed (exit {code})")
-    STAMP.write_text(_stamp())
+    _stamp_file(profile).write_text(_stamp(profile))
 
 
 # ---------------------------------------------------------------- commands
 
 
+def _start_lab(extra: list[str]) -> int:
+    # Jupyter refuses root unless told; a container or a lab VM often runs as root
+    as_root = ["--allow-root"] if os.geteuid() == 0 and "--allow-root" not in extra else []
+    return _run([VENV / "bin" / "jupyter", "lab", START_NOTEBOOK, *as_root, *extra])
+
+
 def cmd_lab(extra: list[str]) -> int:
-    """Start JupyterLab on the course's start notebook."""
+    """Start JupyterLab on the course's start notebook (student install: runtime + lab)."""
+    ensure_venv("lab")
+    return _start_lab(extra)
+
+
+def cmd_present(extra: list[str]) -> int:
+    """JupyterLab with live slides (RISE): the full install, then the start notebook."""
     ensure_venv()
-    return _run([VENV / "bin" / "jupyter", "lab", START_NOTEBOOK, *extra])
+    return _start_lab(extra)
+
+
+def cmd_site(extra: list[str]) -> int:
+    """Build the course website into build/site/ (tools/site.py)."""
+    ensure_venv()
+    return _run([VENV_PY, "-m", "tools.site", *extra])
+
+
+def cmd_launch(extra: list[str]) -> int:
+    """Write Colab/Binder badges and the Colab install cell (tools/launch.py)."""
+    ensure_venv()
+    return _run([VENV_PY, "-m", "tools.launch", *extra])
+
+
+def cmd_lock(extra: list[str]) -> int:
+    """Re-resolve requirements/full.txt, requirements/lab.txt and environment.yml (uv)."""
+    ensure_venv()
+    return _run([VENV_PY, "-m", "tools.lock", *extra])
 
 
 def cmd_slides(extra: list[str]) -> int:
@@ -151,23 +224,20 @@ def cmd_editions(extra: list[str]) -> int:
     return _run([VENV_PY, "-m", "tools.editions", *extra])
 
 
+COMMANDS = {
+    "lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "slides": cmd_slides,
+    "screenshots": cmd_screenshots, "editions": cmd_editions, "site": cmd_site,
+    "launch": cmd_launch, "lock": cmd_lock, "present": cmd_present,
+}  # fmt: skip
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return 0
     command, extra = argv[0], argv[1:]
-    if command == "lab":
-        return cmd_lab(extra)
-    if command == "test":
-        return cmd_test(extra)
-    if command == "execute":
-        return cmd_execute(extra)
-    if command == "slides":
-        return cmd_slides(extra)
-    if command == "screenshots":
-        return cmd_screenshots(extra)
-    if command == "editions":
-        return cmd_editions(extra)
+    if command in COMMANDS:
+        return COMMANDS[command](extra)
     print(f"Unknown command {command!r}.\n{__doc__}")
     return 2
 

@@ -1,71 +1,96 @@
-"""requirements.txt (the one place pins live) and environment.yml must agree exactly."""
+"""The lock files, environment.yml and pyproject.toml agree.
+
+requirements/full.txt and requirements/lab.txt are compiled by `python3 course.py lock` (uv)
+from pyproject.toml; environment.yml is generated from lab.txt.
+"""
 
 from __future__ import annotations
 
-import re
+import tomllib
+from importlib.metadata import PackageNotFoundError, version
 
+import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from tests.conftest import ROOT
+from tools.lock import (
+    COLAB_LIKE,
+    ENVIRONMENT,
+    FULL_EXTRAS,
+    FULL_LOCK,
+    LAB_EXTRAS,
+    LAB_LOCK,
+    normalise,
+    read_pins,
+    render_environment,
+)
 
-PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;#]+)$")
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def requirement_pins() -> dict[str, str]:
-    pins = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        match = PIN.match(line)
-        assert match, f"requirements.txt: {line!r} is not pinned with =="
-        pins[_norm(match.group(1))] = match.group(2)
-    return pins
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-def environment_pins() -> dict[str, str]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_section = [d for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
-    assert len(pip_section) == 1, "environment.yml needs exactly one pip: section"
-    pins = {}
-    for line in pip_section[0]["pip"]:
-        match = PIN.match(line.strip())
-        assert match, f"environment.yml: {line!r} is not pinned with =="
-        pins[_norm(match.group(1))] = match.group(2)
-    return pins
+def _requirements(*extras: str) -> list[Requirement]:
+    reqs = [Requirement(r) for r in PROJECT["dependencies"]]
+    for extra in extras:
+        reqs += [Requirement(r) for r in PROJECT["optional-dependencies"][extra]]
+    return reqs
 
 
-def test_requirements_and_environment_agree():
-    assert requirement_pins() == environment_pins()
+@pytest.mark.parametrize("lock", [FULL_LOCK, LAB_LOCK], ids=["full", "lab"])
+def test_every_line_of_a_lock_is_an_exact_pin(lock):
+    lines = [ln.split("#", 1)[0].strip() for ln in lock.read_text().splitlines()]
+    lines = [ln for ln in lines if ln]
+    assert lines and len(read_pins(lock.read_text())) == len(lines), "a line is not name==version"
+
+
+@pytest.mark.parametrize(("lock", "extras"), [(FULL_LOCK, FULL_EXTRAS), (LAB_LOCK, LAB_EXTRAS)],
+                         ids=["full", "lab"])  # fmt: skip
+def test_a_lock_satisfies_pyproject(lock, extras):
+    pins = read_pins(lock.read_text())
+    for req in _requirements(*extras):
+        name = normalise(req.name)
+        assert name in pins, f"{lock.name} lacks {name}"
+        assert req.specifier.contains(pins[name]), f"{lock.name}: {name}=={pins[name]} vs {req}"
+
+
+def test_the_lab_lock_is_the_full_lock_restricted():
+    full, lab = read_pins(FULL_LOCK.read_text()), read_pins(LAB_LOCK.read_text())
+    assert {name: full.get(name) for name in lab} == lab
+    for tool in ("pytest", "nbval", "ruff", "playwright", "sphinx", "jupyterlab-rise", "uv"):
+        assert tool not in lab, f"{tool} is a tool: not in the student install"
+
+
+def test_environment_yml_is_generated_from_the_lab_lock():
+    assert ENVIRONMENT.read_text() == render_environment(LAB_LOCK.read_text()), (
+        "environment.yml is out of date: python3 course.py lock"
+    )
 
 
 def test_environment_follows_binder_conventions():
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    env = yaml.safe_load(ENVIRONMENT.read_text())
     assert env["channels"] == ["conda-forge"]
     assert "pip" in env["dependencies"]
     assert any(str(d).startswith("python=3.11") for d in env["dependencies"])
     post_build = (ROOT / "postBuild").read_text()
-    assert "pip install" in post_build and "-e ." in post_build
+    assert "pip install" in post_build and "--no-deps" in post_build and "-e ." in post_build
+    assert not (ROOT / "requirements.txt").exists(), "repo2docker would also read requirements.txt"
 
 
-def test_core_packages_are_pinned():
-    pins = requirement_pins()
-    for name in ["jupyterlab", "ipywidgets", "ipympl", "matplotlib", "numpy", "sympy", "scipy",
-                 "nbval", "pytest", "ruff"]:
-        assert name in pins, f"{name} is not pinned in requirements.txt"
+def test_runtime_lower_bounds_are_the_colab_like_versions():
+    """Each lower bound is a version tests/test_colab_like.py runs every notebook on."""
+    base = read_pins(COLAB_LIKE.read_text())
+    for req in _requirements():
+        name = normalise(req.name)
+        if name in base:
+            (spec,) = req.specifier
+            assert (spec.operator, spec.version) == (">=", base[name]), f"{req} vs {base[name]}"
 
 
-def test_installed_versions_match_pins():
-    from importlib.metadata import version
-
-    for name, pinned in requirement_pins().items():
-        assert version(name) == pinned, f"{name}: installed {version(name)}, pinned {pinned}"
-
-
-def test_package_dependencies_come_from_requirements():
-    text = (ROOT / "pyproject.toml").read_text()
-    assert 'dependencies = { file = ["requirements.txt"] }' in text
+def test_installed_versions_match_the_full_lock():
+    """The environment running the tests is the locked one (python3 course.py test)."""
+    for name, pinned in read_pins(FULL_LOCK.read_text()).items():
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            pytest.fail(f"{name} is locked but not installed: python3 course.py test")
+        assert installed == pinned, f"{name}: installed {installed}, locked {pinned}"
