@@ -121,3 +121,67 @@ def test_html_export_has_alt_text_for_every_image(notebook_path):
         read_notebook(notebook_path)
     )
     assert "No description has been provided for this image" not in body
+
+
+def _slide_type(cell) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
+def _checked_name(source: str) -> str | None:
+    """The expected value's name in `check(answer, NAME, ...)`."""
+    found = re.search(r"\bcheck\(\s*\w+\s*,\s*([A-Za-z_]\w*)\s*[,)]", source)
+    return found.group(1) if found else None
+
+
+def test_predictions_are_checked_before_the_reveal(notebook_path):
+    """A predict exercise is answered and checked before anything shows the result.
+
+    After each `exercise-predict` cell comes a cell tagged `reveal` (the "now run it" cell) that
+    starts a new slide, so the question and the result are never on one screen. Between the two,
+    only exercises, their solutions and sealed answer keys: no output gives the answer away
+    before the student's `check` has run. The reveal then shows something (a code cell with an
+    output follows it) and belongs to exactly one prediction.
+    """
+    cells = read_notebook(notebook_path).cells
+    predicts = [i for i, c in enumerate(cells) if {"exercise", "exercise-predict"} <= set(_tags(c))]
+    reveals = [i for i, c in enumerate(cells) if "reveal" in _tags(c)]
+    assert predicts, "no predict exercise"
+    for i in predicts:
+        after = [j for j in reveals if j > i]
+        assert after, f"cell {i}: a predict exercise with no `reveal` cell after it"
+        j = after[0]
+        assert not [k for k in predicts if i < k < j], f"cells {i}..{j}: one reveal per prediction"
+        new_slide = _slide_type(cells[j]) in {"slide", "subslide"}
+        assert new_slide, f"cell {j}: the reveal starts a slide"
+        for k in range(i + 1, j):
+            between = cells[k]
+            if between.cell_type == "code":
+                allowed = {"exercise", "answer-key"} & set(_tags(between))
+                assert allowed, f"cell {k}: only exercises and keys between prediction and reveal"
+        shown = [c for c in cells[j + 1 :] if c.cell_type == "code" and c.get("outputs")]
+        assert shown, f"cell {j}: nothing is revealed after it"
+    for j in reveals:
+        assert [i for i in predicts if i < j], f"cell {j}: a reveal with no prediction before it"
+
+
+def test_answers_are_sealed_before_the_exercise(notebook_path):
+    """Each exercise checks against a name computed in an answer-key cell before it, and answer
+    keys print nothing and stay out of sight (hidden input, slide type skip)."""
+    cells = read_notebook(notebook_path).cells
+    for i, cell in enumerate(cells):
+        tags = _tags(cell)
+        if "answer-key" in tags:
+            assert cell.cell_type == "code" and not cell.get("outputs"), f"cell {i}: a key prints"
+            assert _hidden(cell) and _slide_type(cell) == "skip", f"cell {i}: a visible key"
+        if "exercise" not in tags or IMPLEMENT in tags:
+            continue
+        name = _checked_name(cell.source)
+        assert name, f"cell {i}: check(answer, expected_name, ...) with a named expected value"
+        assigned = [
+            k
+            for k, c in enumerate(cells[:i])
+            if c.cell_type == "code" and re.search(rf"^{re.escape(name)}\s*=", c.source, re.M)
+        ]
+        assert assigned, f"cell {i}: {name} is not computed before the exercise"
+        for k in assigned:
+            assert "answer-key" in _tags(cells[k]), f"cell {k}: {name} outside an answer-key cell"
