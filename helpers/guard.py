@@ -8,6 +8,7 @@ bad argument. With this extension loaded:
 * a ``NameError`` ends with the next step: run the cells above (setup first), then this one;
 * an error raised inside ``helpers`` shows the student's own lines and the message, not the
   frames inside ``helpers`` (the message already says what to change);
+* an interrupt (the stop button) ends the cell with one line, not a traceback;
 * every other error looks exactly as usual.
 
 It is loaded in every kernel of the course's environment (JupyterLab, VS Code, nbconvert)
@@ -38,6 +39,8 @@ NEXT_STEP = ("Next step: run the cells above this one first, starting with the s
              "the top (JupyterLab: Run ▸ Run All Above Selected Cell), then run this cell "
              "again. After a kernel restart every cell has to run again.")
 INSIDE_HELPERS = "(raised by the course's helpers: the message above says what to change)"
+INTERRUPTED = ("Interrupted: the cell stopped before it finished. Run it again to get all its "
+               "results; a cell below that needs one of them will say so.")
 
 
 def in_helpers(filename: str) -> bool:
@@ -83,9 +86,14 @@ def _render(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: A
 
 def handle_error(shell: Any, etype: type, value: BaseException, tb: Any,
                  tb_offset: Any = None) -> None:
-    """IPython custom exception handler: plain words for the two confusing cases."""
+    """IPython custom exception handler: plain words for the three confusing cases."""
+    if hasattr(value, "_render_traceback_"):  # an exception that tells itself (Interrupted)
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return
     trimmed, cut = user_frames(tb)
-    if cut:
+    if issubclass(etype, KeyboardInterrupt):
+        stb = [INTERRUPTED]
+    elif cut:
         stb = [*_render(shell, etype, value, trimmed, tb_offset), INSIDE_HELPERS]
     elif issubclass(etype, NameError) and not isinstance(value, UnboundLocalError):
         stb = [*_render(shell, etype, value, tb, tb_offset), name_error_hint(value)]
@@ -96,8 +104,8 @@ def handle_error(shell: Any, etype: type, value: BaseException, tb: Any,
 
 
 def load_ipython_extension(shell: Any) -> None:
-    """``%load_ext helpers.guard``: install the handler for every ordinary exception."""
-    shell.set_custom_exc((Exception,), handle_error)
+    """``%load_ext helpers.guard``: install the handler for every error and interrupt."""
+    shell.set_custom_exc((Exception, KeyboardInterrupt), handle_error)
 
 
 def unload_ipython_extension(shell: Any) -> None:

@@ -15,6 +15,8 @@ CELLS = [
     "theta + 1",  # defined in a cell that has not run
     "from helpers import parse_loss\nparse_loss('x ** ')",  # refused inside helpers
     "def mine():\n    raise RuntimeError('my own bug')\nmine()",  # an ordinary error
+    "import signal, os\nos.kill(os.getpid(), signal.SIGINT)\nimport time\ntime.sleep(5)",
+    "from helpers.timing import Interrupted\nraise Interrupted('stopped at run 3 of 10')",
     "%unload_ext helpers.guard",
     "theta + 1",
 ]
@@ -51,8 +53,16 @@ def test_other_errors_unchanged(outputs):
     assert guard.INSIDE_HELPERS not in outputs[3] and guard.NEXT_STEP not in outputs[3]
 
 
+def test_interrupt_is_one_line(outputs):
+    assert outputs[4].strip() == guard.INTERRUPTED
+
+
+def test_exceptions_that_render_themselves_keep_their_line(outputs):
+    assert outputs[5].strip() == "Interrupted: stopped at run 3 of 10"
+
+
 def test_unload_restores_ipython(outputs):
-    assert "NameError" in outputs[5] and guard.NEXT_STEP not in outputs[5]
+    assert "NameError" in outputs[7] and guard.NEXT_STEP not in outputs[7]
 
 
 def test_user_frames_cut_at_helpers():
