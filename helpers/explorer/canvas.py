@@ -94,6 +94,15 @@ def surface_on(ax: Any, state: ExplorerState, resolution: int, cax: Any = None) 
     ax.set_title(surface_title(state.name), fontsize=10)
 
 
+def empty_axes(ax: Any) -> None:
+    """Remove what was drawn on the axes but keep its ticks (ax.clear() makes them anew)."""
+    for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts, *ax.images]:
+        artist.remove()
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
+
+
 def surface_3d(ax3: Any, state: ExplorerState) -> Any:
     """The loss as a 3-D surface; returns the (empty) marker of the point on it."""
     ax3.clear()
@@ -213,7 +222,7 @@ class ExplorerFigure:
     def draw_surface(self) -> None:
         """Redraw everything that depends on the surface (not on the point)."""
         ax = self.ax
-        ax.clear()
+        empty_axes(ax)
         self._bg = None
         surface_on(ax, self.model.state, self.resolution, self.cax)
         self.place_colorbar()
