@@ -185,3 +185,30 @@ def test_answers_are_sealed_before_the_exercise(notebook_path):
         assert assigned, f"cell {i}: {name} is not computed before the exercise"
         for k in assigned:
             assert "answer-key" in _tags(cells[k]), f"cell {k}: {name} outside an answer-key cell"
+
+
+def _headings(nb) -> list[tuple[int, int, str]]:
+    """(cell, level, text) of every markdown heading, fenced code blocks left out."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        fenced = False
+        for line in cell.source.splitlines():
+            if line.lstrip().startswith("```"):
+                fenced = not fenced
+            elif not fenced and (m := re.match(r"(#{1,6})\s+(\S.*)", line)):
+                found.append((i, len(m.group(1)), m.group(2)))
+            elif not fenced and (m := re.search(r"<h([1-6])\b", line, re.I)):
+                found.append((i, int(m.group(1)), line))
+    return found
+
+
+def test_headings_form_an_outline(notebook_path):
+    """One H1 (the title, first line of the first cell), then H2 sections with H3 under them:
+    a heading goes at most one level deeper than the one before it (a screen reader's outline)."""
+    headings = _headings(read_notebook(notebook_path))
+    assert headings and headings[0][:2] == (0, 1), "the first cell opens with the '# ' title"
+    assert [h for h in headings if h[1] == 1] == headings[:1], "exactly one H1, the title"
+    for (_, before, _), (i, level, text) in zip(headings, headings[1:], strict=False):
+        assert level <= before + 1, f"cell {i}: H{level} {text!r} right after an H{before}"
