@@ -8,7 +8,8 @@ bad argument. With this extension loaded:
 * a ``NameError`` ends with the next step: run the cells above (setup first), then this one;
 * an error raised inside ``helpers`` shows the student's own lines and the message, not the
   frames inside ``helpers`` (the message already says what to change);
-* an interrupt (the stop button) ends the cell with one line, not a traceback;
+* an interrupt (the stop button) ends the cell with one line, not a traceback, and until
+  that cell runs to its end, an error in another cell adds that it may be the cause;
 * every other error looks exactly as usual.
 
 It is loaded in every kernel of the course's environment (JupyterLab, VS Code, nbconvert)
@@ -41,6 +42,32 @@ NEXT_STEP = ("Next step: run the cells above this one first, starting with the s
 INSIDE_HELPERS = "(raised by the course's helpers: the message above says what to change)"
 INTERRUPTED = ("Interrupted: the cell stopped before it finished. Run it again to get all its "
                "results; a cell below that needs one of them will say so.")
+AFTER_INTERRUPT = ("A cell above was interrupted before it finished, so some of its results "
+                   "are missing: run that cell again, then this one.")
+
+
+class CellTracker:
+    """Which cell runs now, and which cell an interrupt stopped (until it runs to its end)."""
+
+    def __init__(self) -> None:
+        self.current: str | None = None
+        self.interrupted: str | None = None
+
+    def pre_run_cell(self, info: Any) -> None:
+        """IPython event: a cell starts (its id, or its source when the client sends none)."""
+        self.current = getattr(info, "cell_id", None) or getattr(info, "raw_cell", None)
+
+    def post_run_cell(self, result: Any) -> None:
+        """IPython event: a cell ended; the interrupted cell running to its end clears it."""
+        if result.success and self.current == self.interrupted:
+            self.interrupted = None
+
+    def pending_interrupt(self) -> bool:
+        """True when another cell was interrupted and has not run to its end since."""
+        return self.interrupted is not None and self.interrupted != self.current
+
+
+TRACKER = CellTracker()
 
 
 def in_helpers(filename: str) -> bool:
@@ -86,17 +113,22 @@ def _render(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: A
 
 def handle_error(shell: Any, etype: type, value: BaseException, tb: Any,
                  tb_offset: Any = None) -> None:
-    """IPython custom exception handler: plain words for the three confusing cases."""
+    """IPython custom exception handler: plain words for the confusing cases."""
+    if issubclass(etype, KeyboardInterrupt):
+        TRACKER.interrupted = TRACKER.current
     if hasattr(value, "_render_traceback_"):  # an exception that tells itself (Interrupted)
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return
+    note = [AFTER_INTERRUPT] if TRACKER.pending_interrupt() else []
     trimmed, cut = user_frames(tb)
     if issubclass(etype, KeyboardInterrupt):
         stb = [INTERRUPTED]
     elif cut:
-        stb = [*_render(shell, etype, value, trimmed, tb_offset), INSIDE_HELPERS]
+        stb = [*_render(shell, etype, value, trimmed, tb_offset), INSIDE_HELPERS, *note]
     elif issubclass(etype, NameError) and not isinstance(value, UnboundLocalError):
-        stb = [*_render(shell, etype, value, tb, tb_offset), name_error_hint(value)]
+        stb = [*_render(shell, etype, value, tb, tb_offset), name_error_hint(value), *note]
+    elif note:
+        stb = [*_render(shell, etype, value, tb, tb_offset), *note]
     else:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return
@@ -106,11 +138,20 @@ def handle_error(shell: Any, etype: type, value: BaseException, tb: Any,
 def load_ipython_extension(shell: Any) -> None:
     """``%load_ext helpers.guard``: install the handler for every error and interrupt."""
     shell.set_custom_exc((Exception, KeyboardInterrupt), handle_error)
+    shell.events.register("pre_run_cell", TRACKER.pre_run_cell)
+    shell.events.register("post_run_cell", TRACKER.post_run_cell)
 
 
 def unload_ipython_extension(shell: Any) -> None:
     """``%unload_ext helpers.guard``: back to IPython's own tracebacks."""
     shell.set_custom_exc((), None)
+    for event, callback in (("pre_run_cell", TRACKER.pre_run_cell),
+                            ("post_run_cell", TRACKER.post_run_cell)):
+        try:
+            shell.events.unregister(event, callback)
+        except ValueError:  # never registered
+            pass
+    TRACKER.interrupted = None
 
 
 def config_path(prefix: str | Path = sys.prefix) -> Path:

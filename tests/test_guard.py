@@ -17,6 +17,7 @@ CELLS = [
     "def mine():\n    raise RuntimeError('my own bug')\nmine()",  # an ordinary error
     "import signal, os\nos.kill(os.getpid(), signal.SIGINT)\nimport time\ntime.sleep(5)",
     "from helpers.timing import Interrupted\nraise Interrupted('stopped at run 3 of 10')",
+    "assert len([]) == 2",  # a check that fails because the interrupted cell did not finish
     "%unload_ext helpers.guard",
     "theta + 1",
 ]
@@ -61,8 +62,24 @@ def test_exceptions_that_render_themselves_keep_their_line(outputs):
     assert outputs[5].strip() == "Interrupted: stopped at run 3 of 10"
 
 
+def test_error_after_an_interrupt_points_at_it(outputs):
+    assert "AssertionError" in outputs[6] and guard.AFTER_INTERRUPT in outputs[6]
+
+
 def test_unload_restores_ipython(outputs):
-    assert "NameError" in outputs[7] and guard.NEXT_STEP not in outputs[7]
+    assert "NameError" in outputs[8] and guard.NEXT_STEP not in outputs[8]
+
+
+def test_tracker_clears_when_the_interrupted_cell_finishes():
+    tracker = guard.CellTracker()
+    info = type("Info", (), {"cell_id": "c1", "raw_cell": "slow()"})()
+    tracker.pre_run_cell(info)
+    tracker.interrupted = tracker.current
+    tracker.pre_run_cell(type("Info", (), {"cell_id": "c2", "raw_cell": "x"})())
+    assert tracker.pending_interrupt()
+    tracker.pre_run_cell(info)
+    tracker.post_run_cell(type("Result", (), {"success": True})())
+    assert tracker.interrupted is None and not tracker.pending_interrupt()
 
 
 def test_user_frames_cut_at_helpers():
