@@ -18,6 +18,7 @@ own term choices ``TAIWAN_TERMS``, the one converter the build of the notebooks 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -90,12 +91,18 @@ def _converter():
                 absolute(value)
 
     absolute(config)
-    folder = Path(tempfile.mkdtemp(prefix="course-opencc-"))
+    words = "".join(f"{a}\t{b}\n" for a, b in TAIWAN_TERMS.items())
+    key = hashlib.sha256((json.dumps(config) + words).encode("utf-8")).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"course-opencc-{key}"  # reused by every kernel
+    folder.mkdir(exist_ok=True)
     terms = folder / "course_terms.txt"
-    terms.write_text("".join(f"{a}\t{b}\n" for a, b in TAIWAN_TERMS.items()), encoding="utf-8")
     config["conversion_chain"][1]["dict"]["dicts"].insert(0, {"type": "text", "file": str(terms)})
     path = folder / "s2twp_course.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
+    for file, text in ((terms, words), (path, json.dumps(config))):
+        if not file.exists() or file.read_text(encoding="utf-8") != text:
+            partial = file.with_name(f"{file.name}.{os.getpid()}")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, file)  # atomic: kernels running in parallel never see half
     return opencc.OpenCC(str(path))
 
 
