@@ -5,6 +5,7 @@
     python3 course.py present      the same with live slides (RISE), for instructors
     python3 course.py test         run every test (lint, units, strict nbval, hygiene, browser)
     python3 course.py execute      re-execute notebooks in place (the only source of outputs)
+    python3 course.py translate    the Chinese editions: status | build | skeleton | accept
     python3 course.py slides       build offline slide decks of every notebook into slides/
     python3 course.py screenshots  regenerate the README screenshots (docs/screenshots/)
     python3 course.py editions     write student and teacher editions into build/editions/
@@ -212,9 +213,20 @@ def cmd_test(extra: list[str]) -> int:
 
 
 def cmd_execute(extra: list[str]) -> int:
-    """Re-execute notebooks in place (tools/execute.py), all of them by default."""
+    """Re-execute notebooks in place (tools/execute.py): the ones named, or by default every
+    English notebook, then the Chinese editions (notebooks/zh-Hans, notebooks/zh-Hant)."""
     ensure_venv()
+    if not [a for a in extra if not a.startswith("-")]:
+        for edition in ("", "zh-Hans/", "zh-Hant/"):
+            found = sorted(ROOT.glob(f"notebooks/{edition}[0-9][0-9]_*.ipynb"))
+            extra += [str(p.relative_to(ROOT)) for p in found]
     return _run([VENV_PY, "-m", "tools.execute", *extra])
+
+
+def cmd_translate(extra: list[str]) -> int:
+    """The Chinese editions: status, build, skeleton, accept (tools/translate.py)."""
+    ensure_venv()
+    return _run([VENV_PY, "-m", "tools.translate", *extra])
 
 
 def cmd_editions(extra: list[str]) -> int:
@@ -227,7 +239,7 @@ def cmd_editions(extra: list[str]) -> int:
 COMMANDS = {
     "lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "slides": cmd_slides,
     "screenshots": cmd_screenshots, "editions": cmd_editions, "site": cmd_site,
-    "launch": cmd_launch, "lock": cmd_lock, "present": cmd_present,
+    "launch": cmd_launch, "lock": cmd_lock, "present": cmd_present, "translate": cmd_translate,
 }  # fmt: skip
 
 
