@@ -385,3 +385,26 @@ def test_widget_controls_are_returned_and_public() -> None:
     assert c.view.value[:4] == b"\x89PNG" and [s.description for s in c.sliders] == ["x", "y"]
     c.gd.value = True
     assert ex.gd_steps > 0 and "Gradient descent" in c.panel.value
+
+
+@pytest.mark.parametrize("spec", ["lecture", "six-hump camel", "log(x) + y^2", "(x^2+y^2-1)^2"])
+@pytest.mark.parametrize("show_3d", [False, True])
+def test_every_text_on_the_live_figure_is_at_least_11_pt_and_inside(spec: str,
+                                                                  show_3d: bool) -> None:
+    """Shown at 100 dpi, 1:1: 11 pt in the figure is more than 11 pt on screen."""
+    from matplotlib.text import Text
+
+    ex = SurfaceExplorer(spec, point=(0.5, 0.5), show_3d=show_3d)
+    fig = ex.figure()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert len(texts) > 10
+    small = [(t.get_text(), t.get_fontsize()) for t in texts if t.get_fontsize() < 11]
+    assert small == []
+    legend = ex.view.ax.get_legend()
+    if legend is not None:  # below the map, inside the figure's width and height
+        box = legend.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y0 >= 0
+        labels = ex.view.ax.xaxis.label.get_window_extent(renderer)
+        assert box.y1 < labels.y0

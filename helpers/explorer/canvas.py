@@ -22,7 +22,14 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from helpers import style
-from helpers.explorer.marks import PointArtists, make_artists, point_on, surface_title
+from helpers.explorer.marks import (
+    TEXT_PT,
+    TITLE_PT,
+    PointArtists,
+    make_artists,
+    point_on,
+    surface_title,
+)
 from helpers.explorer.model import ExplorerModel, ExplorerState, fmt
 from helpers.plotting import plot_critical_points, plot_surface_contours
 from helpers.symbolic import compile_numeric
@@ -32,6 +39,8 @@ FIG_SIZE = (5.5, 5.1)  # inches: 550 × 510 px (the widget lays itself out aroun
 FIG_SIZE_3D = (9.0, 4.7)
 STATIC_SIZE = (6.4, 5.2)  # inches: static_figure's own axes
 UNDEFINED_GREY = "0.82"  # the map's background: where L is undefined
+MAP_LEFT, MAP_BOTTOM = 76, 108  # px: room for the tick and axis labels, and the legend below
+LEGEND_GAP = 50  # px from the map's bottom edge to the legend: below the axis label
 
 
 # ------------------------------------------------------------------ the surface
@@ -52,30 +61,48 @@ def _colorbar(ax: Any, cax: Any, label: str) -> None:
     """The colour bar: in cax with fixed font sizes (live figure), else beside the axes."""
     filled = [c for c in ax.collections if isinstance(c, ContourSet) and c.filled]
     if cax is not None:  # the live figure: fixed font sizes, whatever the rc style says
-        ax.tick_params(labelsize=9)
-        ax.xaxis.label.set_fontsize(10.5)
-        ax.yaxis.label.set_fontsize(10.5)
+        ax.tick_params(labelsize=TEXT_PT)
+        ax.xaxis.label.set_fontsize(TITLE_PT)
+        ax.yaxis.label.set_fontsize(TITLE_PT)
         cax.clear()
         if filled:
             bar = ax.figure.colorbar(filled[-1], cax=cax)
-            bar.set_label(label, fontsize=9.5)
-            cax.tick_params(labelsize=9)
+            bar.set_label(label, fontsize=TEXT_PT)
+            cax.tick_params(labelsize=TEXT_PT)
+            bar.locator = MaxNLocator(6)  # few, short labels: the bar's column stays narrow
+            bar.update_ticks()
     elif filled:
         ax.figure.colorbar(filled[-1], ax=ax, label=label, shrink=0.85)
 
 
 def _critical_marks(ax: Any, critical: list, live: bool) -> None:
-    """Mark the critical points; in the live view the legend goes below the map."""
+    """Mark the critical points; in the live view the legend goes below the map.
+
+    Under the axis label, centred on the map as far as the figure allows, in as many columns
+    (up to three) as fit its width.
+    """
     plot_critical_points(critical, ax=ax)
     leg = ax.get_legend()
     if leg is None or not live:
         return
     handles, labels = ax.get_legend_handles_labels()
     leg.remove()
-    below = offset_copy(ax.transAxes, fig=ax.figure, y=-56, units="dots")
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-              bbox_transform=below, ncol=3, fontsize=8.5, frameon=False,
-              handletextpad=0.4, columnspacing=1.2, borderaxespad=0)
+    fig = ax.figure
+    below = offset_copy(fig.transFigure, fig=fig, y=-LEGEND_GAP, units="dots")
+    renderer = fig.canvas.get_renderer()
+    ax.apply_aspect()  # the map's box as drawn
+    pos = ax.get_position()
+    for ncol in range(min(3, len(labels)), 0, -1):  # as many columns as fit the width
+        legend = ax.legend(handles, labels, loc="upper center", ncol=ncol,
+                           bbox_to_anchor=(0.5, pos.y0), bbox_transform=below,
+                           fontsize=TEXT_PT, frameon=False, handletextpad=0.4,
+                           columnspacing=1.0, borderaxespad=0, labelspacing=0.3)
+        half = legend.get_window_extent(renderer).width / fig.bbox.width / 2
+        if half <= 0.49:
+            break
+    # under the map, shifted sideways as little as needed to stay inside the figure
+    x = min(max((pos.x0 + pos.x1) / 2, half + 0.01), 0.99 - half)
+    legend.set_bbox_to_anchor((x, pos.y0), transform=below)
 
 
 def surface_on(ax: Any, state: ExplorerState, resolution: int, cax: Any = None) -> None:
@@ -89,9 +116,9 @@ def surface_on(ax: Any, state: ExplorerState, resolution: int, cax: Any = None) 
         _critical_marks(ax, state.critical, live=cax is not None)
     if undefined:
         ax.text(0.99, 0.01, "grey: L undefined", transform=ax.transAxes, ha="right",
-                va="bottom", fontsize=8, zorder=11,
+                va="bottom", fontsize=TEXT_PT, zorder=11,
                 bbox=dict(boxstyle="round,pad=0.2", fc=UNDEFINED_GREY, lw=0))
-    ax.set_title(surface_title(state.name), fontsize=10)
+    ax.set_title(surface_title(state.name), fontsize=TITLE_PT)
 
 
 def empty_axes(ax: Any) -> None:
@@ -114,12 +141,12 @@ def surface_3d(ax3: Any, state: ExplorerState) -> Any:
     Z[~np.isfinite(Z)] = np.nan
     ax3.plot_surface(X, Y, Z, cmap=style.LOSS_CMAP, linewidth=0, antialiased=False,
                      alpha=0.85)
-    ax3.set_xlabel(f"${sp.latex(state.variables[0])}$")
-    ax3.set_ylabel(f"${sp.latex(state.variables[1])}$")
-    ax3.set_zlabel("$L$")
+    ax3.set_xlabel(f"${sp.latex(state.variables[0])}$", fontsize=TEXT_PT)
+    ax3.set_ylabel(f"${sp.latex(state.variables[1])}$", fontsize=TEXT_PT)
+    ax3.set_zlabel("$L$", fontsize=TEXT_PT)
     for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
         axis.set_major_locator(MaxNLocator(5))
-    ax3.tick_params(labelsize=8, pad=1)
+    ax3.tick_params(labelsize=TEXT_PT, pad=1)
     return ax3.plot([], [], [], "o", ms=7, mfc="white", mec="black", zorder=10,
                     animated=True)[0]
 
@@ -138,7 +165,7 @@ def draw_static(model: ExplorerModel, resolution: int, ax: Any = None) -> Any:
         info = (f"‖g‖ = {fmt(rep.grad_norm)}\neigenvalues: {lam}" if rep.smooth
                 else "kink: no gradient, no Hessian")
         ax.text(0.02, 0.98, f"L = {fmt(rep.value)}, {info}", transform=ax.transAxes,
-                va="top", fontsize=9, zorder=11,
+                va="top", fontsize=TEXT_PT, zorder=11,
                 bbox=dict(boxstyle="round", fc="white", alpha=0.85, lw=0))
     return ax
 
@@ -175,7 +202,7 @@ class ExplorerFigure:
             w, h = size[0] * FIG_DPI, size[1] * FIG_DPI
             # the map's box in pixels: room for tick labels and the axis label on the left, the
             # legend below and the title above; the colour bar is placed next to the drawn map
-            left, bottom, side = 62, 80, min(396, h - 80 - 34)
+            left, bottom, side = MAP_LEFT, MAP_BOTTOM, min(370, h - MAP_BOTTOM - 36)
             self.ax = fig.add_axes((left / w, bottom / h, side / w, side / h))
             self.cax = fig.add_axes((0.0, 0.0, 0.01, 0.01))
             if self.show_3d:

@@ -20,6 +20,9 @@ from helpers.explorer.panel import eig_threshold, sign_color
 from helpers.symbolic import PointReport, escape_direction
 from helpers.taylor import taylor_model
 
+TEXT_PT = 11  # every text on the explorer's pictures: at least 11 pt where it is shown
+TITLE_PT = 12
+
 
 @dataclass
 class PointArtists:
@@ -46,7 +49,7 @@ def make_artists(ax: Any, animated: bool = False) -> PointArtists:
     gd = ax.plot([], [], "-", color="white", lw=1.6, alpha=0.95, zorder=6,
                  label="_nolegend_")[0]
     eig = [ax.plot([], [], "-", lw=3.2, solid_capstyle="round", zorder=6)[0] for _ in range(2)]
-    eig_text = [ax.text(0, 0, "", fontsize=8.5, zorder=8, ha="center", va="center",
+    eig_text = [ax.text(0, 0, "", fontsize=TEXT_PT, zorder=8, ha="center", va="center",
                         clip_on=True,
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", alpha=0.8, lw=0))
                 for _ in range(2)]
@@ -112,8 +115,11 @@ def _eigen_axes(art: PointArtists, rep: PointReport, p: np.ndarray, width: float
         line.set_data([a[0], b[0]], [a[1], b[1]])
         line.set_color(color)
         side = -1.0 if float(np.dot(v, away)) > 0 else 1.0  # label away from the arrows
-        tip = p + side * (half + 0.05 * width) * v
+        out = side * v  # the label starts past the axis' end and grows away from the point,
+        tip = p + (half + 0.02 * width) * out  # so the two labels never cover each other
         text.set_position((tip[0], tip[1]))
+        text.set_horizontalalignment("left" if out[0] >= 0 else "right")
+        text.set_verticalalignment("bottom" if out[1] >= 0 else "top")
         text.set_text(f"λ{'₁₂'[i]} = {fmt(lam).replace('-', '−')}")  # a true minus sign
         text.set_color(color)
 
@@ -157,7 +163,7 @@ def point_on(ax: Any, art: PointArtists, model: ExplorerModel) -> None:
         art.point.set_markerfacecolor(style.NEGATIVE_COLOR if undefined else "0.6")
         what = ("not defined at this point" if undefined
                 else "classifying…" if model.point_pending else "not classified")
-        ax.set_title(f"{surface_title(st.name)}: {what}", fontsize=10)
+        ax.set_title(f"{surface_title(st.name)}: {what}", fontsize=TITLE_PT)
         return
     art.point.set_markerfacecolor("white")
     width = model.width
@@ -174,4 +180,4 @@ def point_on(ax: Any, art: PointArtists, model: ExplorerModel) -> None:
         path = model.gd_path()
         art.gd.set_data(path[:, 0], path[:, 1])
     snap = " (snapped)" if st.snapped else ""
-    ax.set_title(f"{surface_title(st.name)}: {_title_verdict(rep)}{snap}", fontsize=10)
+    ax.set_title(f"{surface_title(st.name)}: {_title_verdict(rep)}{snap}", fontsize=TITLE_PT)
