@@ -291,7 +291,11 @@ def main(argv: list[str] | None = None) -> int:
         targets = [p for p in targets if catalogue_path(p).exists()]
         for path in targets:
             for out in build(path):
-                print(f"wrote {out.relative_to(ROOT)}")
+                stale = [c.id for c in nbformat.read(out, as_version=4).cells
+                         if c.cell_type == "code" and c.execution_count is None]
+                note = f" — {len(stale)} code cell(s) not executed: run tools.execute on it" \
+                    if stale else ""
+                print(f"wrote {out.relative_to(ROOT)}{note}")
         return 0
     if command == "skeleton":
         for path in targets:
