@@ -10,6 +10,7 @@ import nbformat
 from helpers.exercises import CORRECT, NOT_ATTEMPTED, NOT_YET
 from tests.conftest import read_notebook
 from tools.execute import execute_notebook, run_notebook
+from tools.stress import Run, classify, nbconvert_command, table, waits
 
 FENCE = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
@@ -52,3 +53,47 @@ def test_solutions_pass(notebook_path):
             f"{notebook_path.name} cell {i}: the solution does not pass: {text!r}"
         )
     nbformat.validate(nb)
+
+
+# ------------------------------------------------------------------ tools/stress.py
+
+
+def _timed_cell(busy: str, idle: str) -> dict:
+    return {"cell_type": "code", "metadata": {"execution": {
+        "iopub.status.busy": busy, "iopub.status.idle": idle}}}
+
+
+def test_stress_waits_between_cells():
+    """The kernel's idle time between one cell and the next, from the stored timestamps."""
+    nb = {"cells": [
+        _timed_cell("2026-01-01T00:00:00.000Z", "2026-01-01T00:00:01.000Z"),
+        {"cell_type": "markdown", "metadata": {}},
+        _timed_cell("2026-01-01T00:00:01.010Z", "2026-01-01T00:00:02.000Z"),
+        _timed_cell("2026-01-01T00:01:00.000Z", "2026-01-01T00:01:00.500Z"),
+    ]}
+    (i0, w0), (i1, w1) = waits(nb)
+    assert (i0, i1) == (0, 2)
+    assert abs(w0 - 0.01) < 1e-6 and abs(w1 - 58.0) < 1e-6
+
+
+def test_stress_classify():
+    assert classify(0, "", longest_wait=0.1, limit=30) == "ok"
+    assert classify(0, "", longest_wait=58.0, limit=30) == "stall"  # waited out the timeout
+    assert classify(None, "", longest_wait=0.0, limit=30) == "stall"  # killed at the wall
+    assert classify(1, "CellTimeoutError: ...", longest_wait=0.0, limit=30) == "stall"
+    assert classify(1, "NameError: x", longest_wait=0.0, limit=30) == "error"
+
+
+def test_stress_table_counts_outcomes():
+    runs = [Run("a.ipynb", 0, "ok", 2.0), Run("a.ipynb", 1, "stall", 60.0),
+            Run("b.ipynb", 0, "error", 1.0)]
+    text = table(runs)
+    row_a = next(line for line in text.splitlines() if line.startswith("a.ipynb"))
+    assert row_a.split()[1:5] == ["2", "1", "1", "0"]
+    assert "b.ipynb" in text
+
+
+def test_stress_command_is_plain_nbconvert(tmp_path):
+    cmd = nbconvert_command(tmp_path / "x.ipynb", tmp_path, 3, 60)
+    assert cmd[1:5] == ["nbconvert", "--to", "notebook", "--execute"]
+    assert "--ExecutePreprocessor.timeout=60" in cmd and "x_run3" in cmd

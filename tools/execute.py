@@ -89,9 +89,14 @@ def coalesce_streams(outputs: list) -> list:
 def sliced_reply_polling() -> Iterator[None]:
     """Wait for kernel replies in 0.5 s slices while executing.
 
-    With nbclient 0.11 / pyzmq 27, the asyncio poll behind one long wait sometimes misses
-    the wake-up for a reply that is already queued, so a cell "hangs" until its timeout
-    (seen in 3 of 15 runs of notebook 02). Re-polling every 0.5 s picks the reply up.
+    While nbclient waits for a cell's execute_reply on the shell socket, it also sends on
+    that socket: every output captured by an ipywidgets Output widget (``interactive_output``,
+    ``interact``, ``with out:``) is synced back to the kernel as a comm message. Such a send
+    on the zmq.asyncio socket can swallow the socket's wake-up for the reply, which then sits
+    unread until the cell timeout's last poll finds it (forever without a timeout): the
+    stall of nbconvert issue 2003 / nbclient issue 312. It does not depend on the kernel
+    (seen with ipykernel 7.4 and 6.31 alike). Re-polling every 0.5 s picks the reply up.
+    Not needed once no cell captures outputs into an Output widget while it executes.
     """
     from queue import Empty
 

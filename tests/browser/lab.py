@@ -333,3 +333,78 @@ def screenshot_notebook(page, path: Path, max_height: int = 16000) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
+
+
+# ------------------------------------------------------------------ one cell at a time
+
+_RUN_CELLS_JS = """([index, command]) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  w.content.activeCellIndex = index;
+  w.content.deselectAll();
+  window.__runCell = undefined;
+  window.jupyterapp.commands.execute(command).then(
+    r => { window.__runCell = 'done'; }, e => { window.__runCell = 'error: ' + e; });
+}"""
+
+_CELL_OUTPUT_JS = """(index) => {
+  const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
+  const area = cell.node.querySelector('.jp-OutputArea');
+  const errors = [...cell.node.querySelectorAll(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+      .map(el => el.innerText);
+  return {text: area ? area.innerText : '', errors};
+}"""
+
+
+def wait_until_not_busy(page, timeout_s: float = 240) -> None:
+    """Wait until the kernel is idle and no prompt shows `*`."""
+    page.wait_for_function(_NOT_BUSY_JS, polling=100, timeout=timeout_s * 1000)
+
+
+def run_cell(page, index: int, command: str = "notebook:run-cell", wait: bool = True,
+             timeout_s: float = 240) -> None:
+    """Make cell `index` active and run `command` on it (run-cell, run-all-above, ...);
+    with `wait`, return once the command finished and the kernel is idle again."""
+    page.evaluate(_RUN_CELLS_JS, [index, command])
+    if not wait:
+        return
+    page.wait_for_function("() => window.__runCell !== undefined", polling=100,
+                           timeout=timeout_s * 1000)
+    outcome = page.evaluate("() => window.__runCell")
+    if outcome != "done":
+        raise AssertionError(f"{command} on cell {index} failed: {outcome}")
+    wait_until_not_busy(page, timeout_s)
+
+
+def cell_output(page, index: int) -> dict:
+    """The text of cell `index`'s outputs and the text of each of its error outputs."""
+    return page.evaluate(_CELL_OUTPUT_JS, index)
+
+
+def set_cell_source(page, index: int, source: str) -> None:
+    """Replace the source of cell `index`, as a student typing into it would."""
+    page.evaluate("""([index, source]) => {
+      window.jupyterapp.shell.currentWidget.content.widgets[index].model.sharedModel
+          .setSource(source);
+    }""", [index, source])
+
+
+def restart_kernel(page, timeout_s: float = 120) -> None:
+    """Restart the notebook's kernel (no dialog) and wait until the new one is idle."""
+    page.evaluate("async () => { await window.jupyterapp.shell.currentWidget.sessionContext"
+                  ".restartKernel(); }")
+    page.wait_for_function(_KERNEL_IDLE_JS, polling=200, timeout=timeout_s * 1000)
+
+
+def interrupt_kernel(page) -> None:
+    """Press the notebook's stop button (interrupt the kernel)."""
+    page.evaluate("async () => { await window.jupyterapp.shell.currentWidget.sessionContext"
+                  ".session.kernel.interrupt(); }")
+
+
+def kernel_busy(page) -> bool:
+    """True while the notebook's kernel is executing."""
+    return page.evaluate("""() => {
+      const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+      return !!k && k.status === 'busy';
+    }""")
