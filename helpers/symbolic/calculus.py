@@ -17,16 +17,16 @@ import numpy as np
 import sympy as sp
 
 from helpers.symbolic.text import pretty
+from helpers.symbolic.variables import match_variables
 
 
 def check_inputs(f: Any, variables: Any) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
-    """Return (f, variables) as sympy objects or raise a ValueError a student understands."""
-    expr, vars_ = _as_expression(f), _as_variables(variables)
-    extra = expr.free_symbols - set(vars_)
-    if extra:
-        names = ", ".join(sorted(str(s) for s in extra))
-        raise ValueError(f"f depends on {names}, which is not in variables {vars_}")
-    return expr, vars_
+    """Return (f, variables) as sympy objects or raise a ValueError a student understands.
+
+    Variables are matched to f by name (see :mod:`helpers.symbolic.variables`): sympy symbols
+    with the same name (plain or real), strings and the symbols parse_loss made all work.
+    """
+    return match_variables(_as_expression(f), variables)
 
 
 def _as_expression(f: Any) -> sp.Expr:
@@ -40,21 +40,6 @@ def _as_expression(f: Any) -> sp.Expr:
     if not isinstance(expr, sp.Expr):
         raise ValueError(f"f must be a sympy expression, got {type(f).__name__}")
     return expr
-
-
-def _as_variables(variables: Any) -> tuple[sp.Symbol, ...]:
-    """variables as a tuple of distinct sympy symbols (one symbol alone is allowed)."""
-    if isinstance(variables, sp.Symbol):
-        variables = (variables,)
-    try:
-        vars_ = tuple(variables)
-    except TypeError as exc:
-        raise ValueError("variables must be a sequence of sympy symbols, e.g. (x, y)") from exc
-    if not vars_ or not all(isinstance(v, sp.Symbol) for v in vars_):
-        raise ValueError("variables must be a non-empty sequence of sympy symbols, e.g. (x, y)")
-    if len(set(vars_)) != len(vars_):
-        raise ValueError("variables must not repeat a symbol")
-    return vars_
 
 
 # Functions whose derivatives jump or blow up where their argument is 0: a "kink".

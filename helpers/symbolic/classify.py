@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
+import time
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from helpers.deadline import run_within
 from helpers.spectrum import EIG_TOL, Inertia, inertia, kind_from_inertia, sign_fixed
 from helpers.symbolic.calculus import (
     Kink,
@@ -28,8 +31,9 @@ from helpers.symbolic.calculus import (
     kink_at,
     without_dirac,
 )
+from helpers.symbolic.fallback import TOO_LONG, difference_derivatives, exact_affordable
 from helpers.symbolic.points import as_point, rational_near, snap_rational, undefined_error
-from helpers.symbolic.report import GRAD_TOL, PointReport
+from helpers.symbolic.report import GRAD_TOL, TIME_LIMIT, PointReport, default_time_limit
 from helpers.symbolic.resolve import resolve_exact, resolve_nonsmooth
 from helpers.symbolic.signs import exact_inertia, exact_sign, finite_number, prove_sign
 from helpers.symbolic.text import fmt_num, pretty
@@ -37,16 +41,36 @@ from helpers.symbolic.text import fmt_num, pretty
 
 @dataclasses.dataclass(frozen=True)
 class _Problem:
-    """f, its variables and the two tolerances of one analysis."""
+    """f, its variables, the two tolerances and the time bound of one analysis."""
 
     expr: sp.Expr
     vars_: tuple[sp.Symbol, ...]
     grad_tol: float
     eig_tol: float
+    time_limit: float = TIME_LIMIT
+    phase_end: float = math.inf  # monotonic time when the current phase must end
+
+    def left(self, reserve: float = 0.0) -> float:
+        """Seconds left in the current phase, keeping ``reserve``·time_limit for what follows."""
+        return self.phase_end - time.monotonic() - reserve * self.time_limit
+
+    def in_phase(self, seconds: float) -> _Problem:
+        """This problem with a phase of ``seconds`` from now (within the current one)."""
+        end = min(self.phase_end, time.monotonic() + max(0.0, seconds))
+        return dataclasses.replace(self, phase_end=end)
+
+
+_EACH = 0.15  # share of time_limit one sign proof or one line's expansion may take
+
+
+def _bounded(problem: _Problem, reserve: float, fallback: Any, fn: Any, *args: Any) -> Any:
+    """fn(*args), or ``fallback`` when it does not finish within problem.left(reserve)."""
+    return run_within(problem.left(reserve), fn, *args, default=fallback)[0]
 
 
 def analyze_point(f: Any, variables: Sequence[sp.Symbol], point: Any, *,
-                  grad_tol: float = GRAD_TOL, eig_tol: float = EIG_TOL) -> PointReport:
+                  grad_tol: float = GRAD_TOL, eig_tol: float = EIG_TOL,
+                  time_limit: float | None = None) -> PointReport:
     """Classify ``point`` by the gradient and the Hessian's eigenvalues (+ a higher-order look).
 
     Exact points are decided exactly; float points with the tolerances of helpers.symbolic:
@@ -65,28 +89,86 @@ def analyze_point(f: Any, variables: Sequence[sp.Symbol], point: Any, *,
     needs no derivatives) or else "undetermined"; the reason says which kink it is. This is
     conservative: a kink of a C² function such as |x|³ is also reported as not smooth.
     A point where f itself is not finite (log(0), 1/0) raises ValueError.
+
+    Time bound: the call returns within about ``time_limit`` seconds (default 3, or
+    ``$HELPERS_TIME_LIMIT``) on any input. Exact work that does not finish in time gives way to the numeric test (the reason
+    then says "the exact analysis took too long"), a higher-order look that does not finish
+    leaves ``resolved_kind`` "undetermined", and when not even the symbolic derivatives
+    finish, g and H come from finite differences and the kind is "undetermined".
     """
     expr, vars_ = check_inputs(f, variables)
     if not (grad_tol > 0 and eig_tol > 0):
         raise ValueError("grad_tol and eig_tol must be positive")
-    problem = _Problem(expr, vars_, grad_tol, eig_tol)
+    problem = _Problem(expr, vars_, grad_tol, eig_tol, check_time_limit(time_limit))
+    problem = problem.in_phase(problem.time_limit)
     exact_p, num_p = as_point(point, len(vars_))
+    note = ""
     if exact_p is not None:
-        report = _exact_report(problem, exact_p, num_p)
+        report, note = _exact_phase(problem.in_phase(0.6 * problem.time_limit), exact_p, num_p)
         if report is not None:
             return report
-    report = _numeric_report(problem, num_p)
-    if report.kind != "degenerate":
-        return report
+    report = _bounded(problem, 0.1, None, _numeric_report, problem, num_p)
+    if report is None:
+        return _difference_report(problem, num_p)
+    if report.kind == "degenerate":
+        report = _bounded(problem, 0.05, report, _resolve_float, problem, report, exact_p)
+    return dataclasses.replace(report, reason=f"{report.reason} ({note})") if note else report
+
+
+def check_time_limit(time_limit: Any) -> float:
+    """time_limit as positive finite seconds (None: the default), or a ValueError."""
+    if time_limit is None:
+        return default_time_limit()
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float, np.number)):
+        raise ValueError(f"time_limit must be a number of seconds, got {time_limit!r}")
+    if not (math.isfinite(time_limit) and time_limit > 0):
+        raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+    return float(time_limit)
+
+
+def _exact_phase(problem: _Problem, exact_p: list[sp.Expr],
+                 num_p: np.ndarray) -> tuple[PointReport | None, str]:
+    """(the exact report or None, a note on why there is none) within the phase's time."""
+    if not exact_affordable(problem.expr, problem.vars_, exact_p):
+        return None, "its exact numbers are too large to write out, so floats decide"
+    report, timed_out = run_within(problem.left(), _exact_report, problem, exact_p, num_p)
+    return report, (f"{TOO_LONG}, so the numeric test decides" if timed_out else "")
+
+
+def _resolve_float(problem: _Problem, report: PointReport,
+                   exact_p: list[sp.Expr] | None) -> PointReport:
+    """A float point degenerate within the tolerances, resolved at the rational it snaps to."""
     # an exact point that sympy could not decide is not snapped: it would snap to itself
-    snapped = snap_rational(expr, vars_, num_p) if exact_p is None else None
+    snapped = snap_rational(problem.expr, problem.vars_, report.point) if exact_p is None else None
     return _resolve_numeric_degenerate(problem, report, snapped)
+
+
+def _difference_report(problem: _Problem, num_p: np.ndarray) -> PointReport:
+    """The last resort: g and H by finite differences, kind "undetermined" (see analyze_point)."""
+    n = len(problem.vars_)
+    nothing = (math.nan, np.full(n, np.nan), np.full((n, n), np.nan))
+    fp, g, H = run_within(0.1 * problem.time_limit, difference_derivatives, problem.expr,
+                          problem.vars_, num_p, default=nothing)[0]
+    finite = np.all(np.isfinite(H))
+    eigvals, eigvecs = _eigen(H) if finite else (np.full(n, np.nan), np.full((n, n), np.nan))
+    seen = (f"finite differences give ‖g‖ ≈ {fmt_num(np.linalg.norm(g))} and eigenvalues ≈ "
+            f"{', '.join(fmt_num(v) for v in eigvals)}" if finite and np.isfinite(fp)
+            else "finite differences did not give numbers either")
+    return PointReport(point=num_p.copy(), value=float(fp), gradient=g, hessian=H,
+                       eigenvalues=eigvals, eigenvectors=eigvecs, kind="undetermined",
+                       resolved_kind="undetermined", grad_norm=float(np.linalg.norm(g)),
+                       reason=f"{TOO_LONG} (over {problem.time_limit:g} s: the symbolic "
+                              f"derivatives did not finish); {seen}", exact=False,
+                       grad_tol=problem.grad_tol, eig_tol=problem.eig_tol,
+                       variables=problem.vars_)
 
 
 # --------------------------------------------------------------------------- exact points
 def _exact_report(problem: _Problem, p: list[sp.Expr], num_p: np.ndarray) -> PointReport | None:
     """The exact analysis at an exact point; None where sympy cannot decide a sign."""
     expr, vars_ = problem.expr, problem.vars_
+    if not exact_affordable(expr, vars_, p):
+        return None
     subs = dict(zip(vars_, p, strict=True))
     fp = sp.simplify(expr.xreplace(subs))
     if not finite_number(fp):
@@ -144,7 +226,9 @@ def _exact_verdict(problem: _Problem, p: list[sp.Expr], fp: sp.Expr, H: sp.Matri
     zero = counts.zero
     zeros = "all eigenvalues are zero" if zero == len(problem.vars_) else (
         f"{zero} zero eigenvalue{'s' if zero > 1 else ''}")
-    resolved, why = resolve_exact(problem.expr, problem.vars_, p, fp, H)
+    resolved, why = _bounded(problem, 0.1, ("undetermined", f"{TOO_LONG} to decide it"),
+                             resolve_exact, problem.expr, problem.vars_, p, fp, H,
+                             _EACH * problem.time_limit)
     return PointReport(kind=kind, resolved_kind=resolved,
                        reason=f"{zeros} (second-order test inconclusive); {why}", **fields)
 
@@ -195,8 +279,9 @@ def _resolve_numeric_degenerate(problem: _Problem, report: PointReport,
                 report, resolved_kind=exact.resolved_kind,
                 reason=exact.reason + f" (decided exactly at {pretty(snapped)})")
     fp = report.value
-    if abs(fp) <= problem.grad_tol and prove_sign(problem.expr - sp.Float(fp, 30),
-                                                  problem.vars_) == 1:
+    if abs(fp) <= problem.grad_tol and _bounded(problem, 0.05, 0, prove_sign,
+                                                problem.expr - sp.Float(fp, 30),
+                                                problem.vars_) == 1:
         return dataclasses.replace(
             report, resolved_kind="local minimum",
             reason=f"{_zeros_within_tol(report.inertia.zero)}; f ≥ 0 everywhere and f(p) ≈ 0, "
@@ -234,7 +319,7 @@ def _rational_on_kink(problem: _Problem, num_p: np.ndarray,
                       kink: Kink | None) -> tuple[list[sp.Rational], sp.Expr] | None:
     """(point, exact f) of the simple rational point near num_p, if it lies on the same kink."""
     cand = rational_near(num_p)
-    if cand is None:
+    if cand is None or not exact_affordable(problem.expr, problem.vars_, cand):
         return None
     subs = dict(zip(problem.vars_, cand, strict=True))
     with contextlib.suppress(Exception):
@@ -249,8 +334,11 @@ def _nonsmooth_verdict(problem: _Problem, p_exact: list[sp.Expr] | None, fp_exac
                        fp: Any) -> tuple[str, str]:
     """(resolved_kind, why) at a kink: resolve_nonsmooth at an exact point, else f ≥ 0."""
     if p_exact is not None:
-        return resolve_nonsmooth(problem.expr, problem.vars_, list(p_exact), fp_exact)
-    if abs(float(fp)) <= problem.grad_tol and prove_sign(problem.expr, problem.vars_) == 1:
+        return _bounded(problem, 0.1, ("undetermined", f"{TOO_LONG} to decide it"),
+                        resolve_nonsmooth, problem.expr, problem.vars_, list(p_exact), fp_exact,
+                        _EACH * problem.time_limit)
+    if abs(float(fp)) <= problem.grad_tol and _bounded(problem, 0.1, 0, prove_sign, problem.expr,
+                                                       problem.vars_) == 1:
         return "local minimum", "but f ≥ 0 everywhere and f(p) ≈ 0, so p is a minimum"
     return "undetermined", "no sign proof for f − f(p) was found"
 

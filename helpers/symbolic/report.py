@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +14,19 @@ from helpers.spectrum import EIG_TOL, Inertia, verdict_text
 from helpers.symbolic.text import fmt_mat, fmt_num, fmt_vec, pretty
 
 GRAD_TOL = 1e-8  # zero band of the gradient: ‖g‖ ≤ GRAD_TOL·max(1, |f(p)|, ‖H‖₂·‖p‖)
+TIME_LIMIT = 3.0  # seconds an analysis may take before it returns what it could decide
+TIME_LIMIT_VARIABLE = "HELPERS_TIME_LIMIT"  # environment variable that overrides TIME_LIMIT
+
+
+def default_time_limit() -> float:
+    """TIME_LIMIT, or the seconds in $HELPERS_TIME_LIMIT (e.g. 30 where a test machine is busy)."""
+    text = os.environ.get(TIME_LIMIT_VARIABLE, "")
+    try:
+        value = float(text)
+    except ValueError:
+        return TIME_LIMIT
+    return value if math.isfinite(value) and value > 0 else TIME_LIMIT
+
 KINDS = ("local minimum", "local maximum", "saddle point", "degenerate", "undetermined",
          "not critical")
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import sympy as sp
 
+from helpers.deadline import run_within
 from helpers.symbolic.calculus import kink_arguments
 from helpers.symbolic.signs import exact_sign, prove_sign, safe_factor
 from helpers.symbolic.text import pretty
 
 
-def leading_term(phi: sp.Expr, t: sp.Symbol, order: int = 8, *,
+def leading_term(phi: sp.Expr, t: sp.Symbol, order: int = 8,
                  one_sided: bool = False) -> tuple[sp.Rational, int] | None:
     """(order, sign) of the first nonzero term of the expansion of phi(t) at t = 0, if any.
 
@@ -86,10 +88,16 @@ def _directions(n: int, null_vectors: list[sp.Matrix]) -> list[sp.Matrix]:
     return dirs
 
 
-def _sign_proof(diff: sp.Expr, vars_: tuple[sp.Symbol, ...],
-                template: str) -> tuple[str, str] | None:
+def _lead_within(phi: sp.Expr, t: sp.Symbol, seconds: float,
+                 one_sided: bool = False) -> tuple[sp.Rational, int] | None:
+    """leading_term, or None when it does not finish within ``seconds``."""
+    return run_within(seconds, leading_term, phi, t, 8, one_sided)[0]
+
+
+def _sign_proof(diff: sp.Expr, vars_: tuple[sp.Symbol, ...], template: str,
+                seconds: float = math.inf) -> tuple[str, str] | None:
     """(kind, reason) when sympy proves diff = f − f(p) ≥ 0 or ≤ 0 everywhere, else None."""
-    s = prove_sign(diff, vars_)
+    s = run_within(seconds, prove_sign, diff, vars_, default=0)[0]
     if not s:
         return None
     rel, kind = ("≥", "minimum") if s == 1 else ("≤", "maximum")
@@ -97,9 +105,13 @@ def _sign_proof(diff: sp.Expr, vars_: tuple[sp.Symbol, ...],
 
 
 def resolve_exact(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr],
-                  fp: sp.Expr, H: sp.Matrix) -> tuple[str, str]:
-    """Higher-order look at a degenerate critical point p (exact). Returns (kind, reason)."""
-    proved = _sign_proof(expr - fp, vars_, "f − f(p) = {diff} {rel} 0 everywhere, so p is a {kind}")
+                  fp: sp.Expr, H: sp.Matrix, each: float = math.inf) -> tuple[str, str]:
+    """Higher-order look at a degenerate critical point p (exact). Returns (kind, reason).
+
+    The sign proof and each line's expansion may take at most ``each`` seconds.
+    """
+    proved = _sign_proof(expr - fp, vars_, "f − f(p) = {diff} {rel} 0 everywhere, so p is a {kind}",
+                         each)
     if proved:
         return proved
     t = sp.Dummy("t", real=True)
@@ -108,7 +120,7 @@ def resolve_exact(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr],
     seen: dict[int, tuple[int, sp.Matrix]] = {}
     for d in _directions(len(vars_), H.nullspace()):
         phi = shifted.xreplace({sp.Symbol(f"_d{i}"): d[i] for i in range(len(vars_))}) - fp
-        lead = leading_term(phi, t)
+        lead = _lead_within(phi, t, each)
         if lead is None:
             continue
         k, sgn = lead
@@ -125,7 +137,7 @@ def resolve_exact(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr],
 
 
 def resolve_nonsmooth(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Expr],
-                      fp: sp.Expr) -> tuple[str, str]:
+                      fp: sp.Expr, each: float = math.inf) -> tuple[str, str]:
     """What a point where f is not twice differentiable is, without g or H.
 
     A sign proof of f − f(p) decides minimum/maximum (it needs no derivatives). Otherwise
@@ -143,7 +155,7 @@ def resolve_nonsmooth(expr: sp.Expr, vars_: tuple[sp.Symbol, ...], p: list[sp.Ex
     base = _directions(len(vars_), [])
     for d in [v for b in base for v in (b, -b)]:
         phi = expr.xreplace({v: pi + t * di for v, pi, di in zip(vars_, p, d, strict=True)})
-        lead = leading_term(phi - fp, t, one_sided=True)
+        lead = _lead_within(phi - fp, t, each, one_sided=True)
         if lead is None:
             continue
         seen.setdefault(lead[1], d)
