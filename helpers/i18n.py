@@ -39,7 +39,12 @@ TAIWAN_TERMS: Mapping[str, str] = {
     "最優化": "最佳化",
     "優化器": "最佳化器",
     "默認": "預設",
+    "打印出": "印出",
+    "打印": "印出",
 }
+
+# Simplified phrases OpenCC must keep as one segment so that TAIWAN_TERMS can see them.
+SEGMENTS = ("打印出",)
 
 Table = Sequence[tuple[str, str]]
 CATALOGUES = Path(__file__).resolve().parents[1] / "translations" / SIMPLIFIED
@@ -92,13 +97,15 @@ def _converter():
 
     absolute(config)
     words = "".join(f"{a}\t{b}\n" for a, b in TAIWAN_TERMS.items())
-    key = hashlib.sha256((json.dumps(config) + words).encode("utf-8")).hexdigest()[:16]
+    whole = "".join(f"{s}\t{s}\n" for s in SEGMENTS)
+    key = hashlib.sha256((json.dumps(config) + words + whole).encode("utf-8")).hexdigest()[:16]
     folder = Path(tempfile.gettempdir()) / f"course-opencc-{key}"  # reused by every kernel
     folder.mkdir(exist_ok=True)
-    terms = folder / "course_terms.txt"
+    terms, segments = folder / "course_terms.txt", folder / "course_segments.txt"
     config["conversion_chain"][1]["dict"]["dicts"].insert(0, {"type": "text", "file": str(terms)})
+    config["segmentation"]["dict"]["dicts"].append({"type": "text", "file": str(segments)})
     path = folder / "s2twp_course.json"
-    for file, text in ((terms, words), (path, json.dumps(config))):
+    for file, text in ((terms, words), (segments, whole), (path, json.dumps(config))):
         if not file.exists() or file.read_text(encoding="utf-8") != text:
             partial = file.with_name(f"{file.name}.{os.getpid()}")
             partial.write_text(text, encoding="utf-8")

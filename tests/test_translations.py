@@ -144,9 +144,9 @@ TAIWAN = {
     "鞍点": "鞍點", "海森矩阵": "海森矩陣", "特征值": "特徵值", "特征向量": "特徵向量",
     "临界点": "臨界點", "局部极小值": "局部極小值", "参数": "參數", "函数": "函數",
     "优化": "最佳化", "最优化": "最佳化", "学习率": "學習率", "批量": "批次", "动量": "動量",
-    "泰勒级数": "泰勒級數", "运行": "執行", "梯度下降": "梯度下降",
+    "泰勒级数": "泰勒級數", "运行": "執行", "梯度下降": "梯度下降", "打印出": "印出",
 }
-NEVER_IN_TAIWAN_TEXT = ("區域性", "引數", "函式", "最最佳化", "最優化")
+NEVER_IN_TAIWAN_TEXT = ("區域性", "引數", "函式", "最最佳化", "最優化", "列印")
 
 
 def test_taiwan_term_choices():
@@ -256,3 +256,14 @@ def test_hints_from_the_catalogue(monkeypatch):
     english, chinese = next(iter(phrases.items()))
     out = _printed(monkeypatch, "zh-Hans", lambda: check(2, 1, name="Exercise 1", hint=english))
     assert chinese in out
+
+
+def test_launch_badges_point_at_the_edition():
+    nb, data = _tiny()
+    badge = nbformat.v4.new_markdown_cell("[![Open In Colab](x)](notebooks/99_tiny.ipynb)",
+                                          id=translate.LAUNCH_TAG)
+    badge.metadata["tags"] = [translate.LAUNCH_TAG]
+    nb.cells.insert(1, badge)
+    assert translate.problems(Path("99_tiny.ipynb"), nb, data) == []  # nothing to translate
+    built = translate.build_edition(nb, data, i18n.TRADITIONAL, name="99_tiny.ipynb")
+    assert "notebooks%2Fzh-Hant%2F99_tiny.ipynb" in built.cells[1].source
