@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from helpers.symbolic import check_inputs, compile_numeric
+from helpers.deadline import run_within
+from helpers.symbolic import (
+    check_inputs,
+    default_time_limit,
+    numeric_within,
+    value_within,
+)
 
 ArrayFn = Callable[[np.ndarray], np.ndarray]
 ScalarFn = Callable[[np.ndarray], float]
@@ -45,10 +51,14 @@ def _as_point(theta, n: int | None = None, name: str = "point") -> np.ndarray:
     return arr
 
 
-def numeric_surface(f: sp.Expr, variables: Sequence[sp.Symbol]) -> tuple[ScalarFn, ArrayFn]:
-    """Numpy ``loss(theta)`` and ``grad(theta)`` at one point of a sympy loss (helpers.symbolic)."""
+def numeric_surface(f: sp.Expr, variables: Sequence[sp.Symbol], *,
+                    time_limit: float | None = None) -> tuple[ScalarFn, ArrayFn]:
+    """Numpy ``loss(theta)`` and ``grad(theta)`` at one point of a sympy loss (helpers.symbolic).
+
+    The gradient comes from central differences when sympy's takes over ``time_limit`` s.
+    """
     expr, vars_ = check_inputs(f, variables)
-    value, grad_fn, _ = compile_numeric(expr, vars_)
+    value, grad_fn, _, _ = numeric_within(expr, vars_, time_limit or default_time_limit())
 
     def loss(theta: np.ndarray) -> float:
         return float(value(_as_point(theta, len(vars_), "theta")))
@@ -141,6 +151,7 @@ def change_along(
     f: sp.Expr, variables: Sequence[sp.Symbol], point, direction, s: sp.Symbol
 ) -> sp.Expr:
     """The exact loss change L(θ′ + s·u) − L(θ′) as an expanded sympy expression in s."""
+    f, variables = check_inputs(f, variables)
     variables = list(variables)
     point = [sp.nsimplify(p) for p in point]
     direction = [sp.nsimplify(d) for d in direction]
@@ -183,8 +194,7 @@ def step_table(
     unit_arr = _as_point(unit, len(list(variables)), "unit")
     if not np.isclose(np.linalg.norm(unit_arr), 1.0):
         raise ValueError(f"unit must have length 1, got length {np.linalg.norm(unit_arr):.6g}")
-    s = sp.Symbol("s", real=True)
-    exact = sp.lambdify(s, change_along(f, variables, point, unit, s), modules="numpy")
+    exact = _change_function(f, variables, point, unit_arr)
     rows = []
     for step in steps:
         if step == 0:
@@ -192,6 +202,23 @@ def step_table(
         predicted = float(quadratic_prediction(eigval, step))
         rows.append(StepRow(float(step), predicted, float(exact(step))))
     return rows
+
+
+def _change_function(f: sp.Expr, variables: Sequence[sp.Symbol], point,
+                     unit: np.ndarray) -> Callable[[float], float]:
+    """s ↦ L(θ′ + s·u) − L(θ′): from the exact expansion, or with floats when that is slow."""
+    s = sp.Symbol("s", real=True)
+
+    def exact() -> Callable[[float], float]:
+        return sp.lambdify(s, change_along(f, variables, point, unit, s), modules="numpy")
+
+    fn, timed_out = run_within(default_time_limit(), exact)
+    if not timed_out:
+        return fn
+    expr, vars_ = check_inputs(f, variables)
+    value = value_within(expr, vars_, default_time_limit())
+    theta = _as_point(point, len(vars_))
+    return lambda step: float(value(theta + step * unit) - value(theta))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from helpers.symbolic import compile_numeric, kink_arguments
+from helpers.deadline import Deadline, run_within
+from helpers.symbolic import check_inputs, default_time_limit, kink_arguments, value_within
 
 
 @dataclass
@@ -42,10 +43,10 @@ def _grid(bounds: Sequence[tuple[float, float]], n: int) -> list[np.ndarray]:
     return list(np.meshgrid(*axes, indexing="xy"))
 
 
-def _eval_on(expr: sp.Expr, variables: tuple[sp.Symbol, ...],
-             grid: list[np.ndarray]) -> np.ndarray:
+def _eval_on(expr: sp.Expr, variables: tuple[sp.Symbol, ...], grid: list[np.ndarray],
+             seconds: float = np.inf) -> np.ndarray:
     """Evaluate expr on the grid as float (NaN where it is undefined), silencing numpy."""
-    value_fn = compile_numeric(expr, variables)[0]
+    value_fn = value_within(expr, variables, seconds)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return value_fn(np.array(grid))
@@ -94,11 +95,10 @@ def _trouble_spots(expr: sp.Expr) -> Iterator[tuple[sp.Expr, sp.Expr, str]]:
 
 
 def _rough_places(expr: sp.Expr, variables: tuple[sp.Symbol, ...],
-                  grid: list[np.ndarray]) -> list[str]:
-    """One sentence per kink or singularity that the region contains."""
+                  grid: list[np.ndarray], issues: list[str]) -> None:
+    """Append one sentence per kink or singularity that the region contains."""
     names = [v.name for v in variables]
     seen: set[str] = set()
-    issues: list[str] = []
     for node, arg, what in _trouble_spots(expr):
         key = f"{what}: {sp.sstr(node)}"
         if key in seen:
@@ -113,7 +113,6 @@ def _rough_places(expr: sp.Expr, variables: tuple[sp.Symbol, ...],
             where = _fmt_point(names, [g.flat[k] for g in grid])
             issues.append(f"{what} ({sp.sstr(node)}, near {where}): the gradient and the "
                           "Hessian are not defined there.")
-    return issues
 
 
 def check_surface(
@@ -121,11 +120,18 @@ def check_surface(
     variables: Sequence[sp.Symbol],
     bounds: Sequence[tuple[float, float]],
     n: int = 101,
+    *,
+    time_limit: float | None = None,
 ) -> SurfaceCheck:
-    """Scan an n×n grid of the region: where is L undefined, infinite, not real or not smooth?"""
-    variables = tuple(variables)
+    """Scan an n×n grid of the region: where is L undefined, infinite, not real or not smooth?
+
+    Variables are matched to the loss by name. The scan takes at most about ``time_limit``
+    seconds (default 3); a scan for kinks cut short says so among the issues.
+    """
+    expr, variables = check_inputs(expr, variables)
+    deadline = Deadline.after(time_limit or default_time_limit())
     grid = _grid(bounds, n)
-    values = _eval_on(expr, variables, grid)
+    values = _eval_on(expr, variables, grid, deadline.remaining())
     bad = ~np.isfinite(values)
     issues: list[str] = []
     if bad.any():
@@ -133,6 +139,9 @@ def check_surface(
         where = _fmt_point([v.name for v in variables], [g.flat[k] for g in grid])
         issues.append(f"L is undefined, not real or infinite on {bad.mean():.0%} of the region "
                       f"(e.g. at {where}); those points are left blank (grey) in the picture.")
-    rough = _rough_places(expr, variables, grid)
+    rough: list[str] = []
+    if run_within(deadline.remaining(), _rough_places, expr, variables, grid, rough)[1]:
+        rough.append("The search for kinks and singularities took too long and was cut short: "
+                     "there may be more places where the gradient is not defined.")
     return SurfaceCheck(ok=not (issues or rough), issues=issues + rough,
                         undefined_fraction=float(bad.mean()), nondifferentiable=bool(rough))

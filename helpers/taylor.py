@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from helpers.symbolic import check_inputs, compile_numeric
+from helpers.symbolic import check_inputs, default_time_limit, numeric_within, value_within
 
 ORDERS = (0, 1, 2)
 
@@ -40,10 +40,14 @@ def _on_points(fn: Callable[[np.ndarray], np.ndarray], n: int) -> Callable[[Any]
     return f
 
 
-def numeric_function(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Callable[[Any], np.ndarray]:
-    """Turn a sympy expression into ``f(theta)`` evaluated on points of shape (..., n)."""
+def numeric_function(expr: sp.Expr, variables: Sequence[sp.Symbol], *,
+                     time_limit: float | None = None) -> Callable[[Any], np.ndarray]:
+    """Turn a sympy expression into ``f(theta)`` evaluated on points of shape (..., n).
+
+    ValueError when making the numeric function takes more than ``time_limit`` seconds.
+    """
     expr, vars_ = check_inputs(expr, variables)
-    value, _, _ = compile_numeric(expr, vars_)
+    value = value_within(expr, vars_, time_limit or default_time_limit())
     return _on_points(value, len(vars_))
 
 def taylor_model(
@@ -197,11 +201,17 @@ def finite_difference_hessian(
 
 
 class TaylorExpansion:
-    """Numeric L, g and H of a sympy loss (derivatives from helpers.symbolic), at any θ′."""
+    """Numeric L, g and H of a sympy loss (derivatives from helpers.symbolic), at any θ′.
 
-    def __init__(self, expr: sp.Expr, variables: Sequence[sp.Symbol]):
+    When sympy's derivatives take more than ``time_limit`` seconds (default 3), g and H come
+    from central differences instead and ``exact_derivatives`` is False.
+    """
+
+    def __init__(self, expr: sp.Expr, variables: Sequence[sp.Symbol], *,
+                 time_limit: float | None = None):
         self.expr, self.variables = check_inputs(expr, variables)
-        value, self._grad, self._hess = compile_numeric(self.expr, self.variables)
+        value, self._grad, self._hess, self.exact_derivatives = numeric_within(
+            self.expr, self.variables, time_limit or default_time_limit())
         self.loss = _on_points(value, self.n)
 
     @property

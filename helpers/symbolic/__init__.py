@@ -39,23 +39,29 @@ from helpers.symbolic.calculus import (
     kink_arguments,
 )
 from helpers.symbolic.classify import analyze_point, escape_direction
+from helpers.symbolic.fallback import numeric_within, value_within
 from helpers.symbolic.families import CriticalFamily
-from helpers.symbolic.report import GRAD_TOL, KINDS, PointReport
-from helpers.symbolic.search import cached_critical_points, critical_points
+from helpers.symbolic.report import GRAD_TOL, KINDS, TIME_LIMIT, PointReport, default_time_limit
+from helpers.symbolic.search import CriticalPoints, cached_critical_points, critical_points
 
 __all__ = [
     "EIG_TOL",
     "GRAD_TOL",
     "KINDS",
+    "TIME_LIMIT",
     "CriticalFamily",
+    "CriticalPoints",
     "PointReport",
     "analyze_point",
     "cached_critical_points",
     "check_inputs",
     "compile_numeric",
     "critical_points",
+    "default_time_limit",
     "escape_direction",
     "gradient",
     "hessian",
     "kink_arguments",
+    "numeric_within",
+    "value_within",
 ]

@@ -165,6 +165,18 @@ def _piecewise_kinks(node: sp.Piecewise) -> list[Kink]:
 
 
 @functools.lru_cache(maxsize=64)
+def compile_value(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]):
+    """numpy function of f alone (no derivatives): one value per point of x (shape (n, ...))."""
+    f_l = sp.lambdify(vars_, expr, _NUMPY_MODULES)
+
+    def value(x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.broadcast_to(np.asarray(f_l(*x), dtype=float), x.shape[1:]).copy()
+
+    return value
+
+
+@functools.lru_cache(maxsize=64)
 def compile_numeric(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]):
     """numpy functions (value, gradient, Hessian) of expr; arrays of points in, arrays out.
 

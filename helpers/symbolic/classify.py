@@ -91,10 +91,11 @@ def analyze_point(f: Any, variables: Sequence[sp.Symbol], point: Any, *,
     A point where f itself is not finite (log(0), 1/0) raises ValueError.
 
     Time bound: the call returns within about ``time_limit`` seconds (default 3, or
-    ``$HELPERS_TIME_LIMIT``) on any input. Exact work that does not finish in time gives way to the numeric test (the reason
-    then says "the exact analysis took too long"), a higher-order look that does not finish
-    leaves ``resolved_kind`` "undetermined", and when not even the symbolic derivatives
-    finish, g and H come from finite differences and the kind is "undetermined".
+    ``$HELPERS_TIME_LIMIT``) on any input. Exact work that does not finish in time gives
+    way to the numeric test (the reason then says "the exact analysis took too long"), a
+    higher-order look that does not finish leaves ``resolved_kind`` "undetermined", and when
+    not even the symbolic derivatives finish, g and H come from finite differences and the
+    kind is "undetermined".
     """
     expr, vars_ = check_inputs(f, variables)
     if not (grad_tol > 0 and eig_tol > 0):
