@@ -267,3 +267,16 @@ def test_launch_badges_point_at_the_edition():
     assert translate.problems(Path("99_tiny.ipynb"), nb, data) == []  # nothing to translate
     built = translate.build_edition(nb, data, i18n.TRADITIONAL, name="99_tiny.ipynb")
     assert "notebooks%2Fzh-Hant%2F99_tiny.ipynb" in built.cells[1].source
+
+
+def test_every_exercise_case_text_has_a_translation():
+    """Case labels, case hints and notes of the write-it-yourself exercises (cases_zh)."""
+    from helpers.exercises.cases_zh import CASES_ZH
+    from helpers.exercises.catalogue import FUNCTION_EXERCISES
+
+    texts = {t for spec in FUNCTION_EXERCISES.values()
+             for t in [spec.expected_note, *(x for c in spec.cases for x in (c.label, c.hint))]
+             if t}
+    missing, orphans = sorted(texts - set(CASES_ZH)), sorted(set(CASES_ZH) - texts)
+    assert not missing and not orphans, (
+        f"helpers/exercises/cases_zh.py: untranslated {missing}; no longer used {orphans}")

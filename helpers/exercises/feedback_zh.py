@@ -9,11 +9,18 @@ from the notebook's translation catalogue (``helpers.i18n.catalogue_phrases``).
 
 from __future__ import annotations
 
+import re
+
+from helpers.exercises.cases_zh import CASES_ZH
 from helpers.i18n import catalogue_phrases, localize, phrase
 
 _N = r"(\d+)"
 
-FEEDBACK_ZH: tuple[tuple[str, str], ...] = (
+# the exercises' own case texts first, longest first, replaced whole
+_CASES = tuple((re.escape(en), zh.replace("\\", "\\\\"))
+               for en, zh in sorted(CASES_ZH.items(), key=lambda kv: -len(kv[0])))
+
+FEEDBACK_ZH: tuple[tuple[str, str], ...] = _CASES + (
     # whole messages (messages.py, numeric.py, diagnose.py, symbolic.py, labels.py, check.py)
     (r"your answer is None \(nothing\): did a function forget its `return`, or did you write "
      r"`answer = print\(\.\.\.\)`\? Put the value itself after `answer =`",
