@@ -116,8 +116,7 @@ def test_traditional_outputs_are_the_converted_simplified_ones(notebook):
 @pytest.mark.parametrize("notebook", ENGLISH, ids=[p.stem for p in ENGLISH])
 def test_code_blocks_maths_and_links_survive(notebook):
     """Fenced code, $maths$ and link targets of each translated cell are the English ones."""
-    english = {c.id: c.source for c in translate.translated_cells(
-        nbformat.read(notebook, as_version=4))}
+    english = translate.units(nbformat.read(notebook, as_version=4))
     bad = []
     for entry in translate.load_catalogue(notebook)["cells"]:
         en, zh = english.get(entry["id"], ""), entry.get("zh") or ""
