@@ -21,6 +21,7 @@ changes: ``%load_ext helpers.guard`` turns it on, ``%unload_ext helpers.guard`` 
 from __future__ import annotations
 
 import sys
+import textwrap
 import types
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ NEXT_STEP = ("Next step: run the cells above this one first, starting with the s
 INSIDE_HELPERS = "(raised by the course's helpers: the message above says what to change)"
 INTERRUPTED = ("Interrupted: the cell stopped before it finished. Run it again to get all its "
                "results; a cell below that needs one of them will say so.")
+WIDTH = 88
 AFTER_INTERRUPT = ("A cell above was interrupted before it finished, so some of its results "
                    "are missing: run that cell again, then this one.")
 
@@ -101,6 +103,11 @@ def name_error_hint(value: BaseException) -> str:
             + NEXT_STEP)
 
 
+def wrap(text: str) -> str:
+    """An explanation in lines of at most WIDTH characters (error outputs do not wrap words)."""
+    return textwrap.fill(text, width=WIDTH)
+
+
 def _render(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any) -> list[str]:
     """IPython's own coloured traceback lines for (etype, value, tb), without chained errors."""
     saved = value.__cause__, value.__suppress_context__
@@ -119,14 +126,14 @@ def handle_error(shell: Any, etype: type, value: BaseException, tb: Any,
     if hasattr(value, "_render_traceback_"):  # an exception that tells itself (Interrupted)
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return
-    note = [AFTER_INTERRUPT] if TRACKER.pending_interrupt() else []
+    note = [wrap(AFTER_INTERRUPT)] if TRACKER.pending_interrupt() else []
     trimmed, cut = user_frames(tb)
     if issubclass(etype, KeyboardInterrupt):
-        stb = [INTERRUPTED]
+        stb = [wrap(INTERRUPTED)]
     elif cut:
-        stb = [*_render(shell, etype, value, trimmed, tb_offset), INSIDE_HELPERS, *note]
+        stb = [*_render(shell, etype, value, trimmed, tb_offset), wrap(INSIDE_HELPERS), *note]
     elif issubclass(etype, NameError) and not isinstance(value, UnboundLocalError):
-        stb = [*_render(shell, etype, value, tb, tb_offset), name_error_hint(value), *note]
+        stb = [*_render(shell, etype, value, tb, tb_offset), wrap(name_error_hint(value)), *note]
     elif note:
         stb = [*_render(shell, etype, value, tb, tb_offset), *note]
     else:

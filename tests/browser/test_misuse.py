@@ -66,10 +66,11 @@ def assert_clear(page, index: int, allowed: tuple[str, ...] = NEXT_STEPS) -> lis
     out = cell_output(page, index)
     assert not HELPERS_FRAME.search(out["text"]), (
         f"cell {index} shows frames from inside helpers:\n{out['text'][:3000]}")
-    for error in out["errors"]:
+    errors = [" ".join(e.split()) for e in out["errors"]]  # explanations are wrapped
+    for error in errors:
         assert any(step in error for step in allowed), (
             f"cell {index}: an error without a next step:\n{error[:3000]}")
-    return out["errors"]
+    return errors
 
 
 @pytest.fixture(scope="module", autouse=True)
