@@ -28,6 +28,16 @@ from helpers.networks import critical_search as cs
 from helpers.networks import experiment as toy
 from helpers.networks.mlp import MLP
 from helpers.spectrum import inertia, kind_from_inertia
+from helpers.timing import Ticker, interruptible
+from helpers.validation import (
+    callback,
+    choice,
+    fits_in_memory,
+    real,
+    seed_value,
+    whole,
+    whole_tuple,
+)
 
 __all__ = ["DIGITS_L2", "LR", "BETA", "Start", "digits_problem", "embed_units", "load_sweep",
            "minimum_ratio_experiment", "search_from", "start_thetas", "switch_off"]
@@ -35,6 +45,7 @@ __all__ = ["DIGITS_L2", "LR", "BETA", "Start", "digits_problem", "embed_units", 
 DIGITS_L2 = 1e-6  # the L2 weight of the digits problem
 LR, BETA = 0.5, 0.9  # heavy-ball gradient descent that makes the checkpoints
 DATASETS = ("toy", "digits")
+DIGITS_STAGE = "partitioned Newton on digits (runs × iterations)"
 
 
 @dataclass(frozen=True)
@@ -99,13 +110,14 @@ def start_thetas(model: MLP, X: np.ndarray, Y: np.ndarray, seed: int, units: int
 
 
 def search_from(model: MLP, X: np.ndarray, Y: np.ndarray, start: Start, theta0: np.ndarray,
-                max_iter: int = 150) -> tuple[np.ndarray, int]:
+                max_iter: int = 150, on_iteration=None) -> tuple[np.ndarray, int]:
     """Run partitioned Newton from theta0 (in the active units' coordinates for a subnet)."""
     if start.family == "dense":
-        return cs.partitioned_newton(model, X, Y, theta0, start.k, max_iter=max_iter)
+        return cs.partitioned_newton(model, X, Y, theta0, start.k, max_iter=max_iter,
+                                     on_iteration=on_iteration)
     sub = _sub_model(model, start.units)
     theta, iters = cs.partitioned_newton(sub, X, Y, _restrict(model, theta0, start.units),
-                                         start.k, max_iter=max_iter)
+                                         start.k, max_iter=max_iter, on_iteration=on_iteration)
     return embed_units(model, theta, start.units), iters
 
 
@@ -130,30 +142,61 @@ def _record(run: int, model: MLP, X, Y, theta, theta0, start: Start, zero_tol: f
 
 
 def _check_arguments(n_runs, seed, hidden_sizes, dataset) -> tuple[int, ...] | None:
-    """Clear ValueErrors for bad arguments; hidden_sizes as a tuple (or None)."""
-    if isinstance(n_runs, bool) or not isinstance(n_runs, int | np.integer) or n_runs < 1:
-        raise ValueError(f"n_runs must be a positive whole number; got {n_runs!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative whole number; got {seed!r}.")
-    if dataset not in DATASETS:
-        raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}.")
+    """Clear errors for bad arguments; hidden_sizes as a tuple (or None)."""
+    whole("n_runs", n_runs, low=1, example=100)
+    seed_value("seed", 0 if isinstance(seed, np.random.Generator) else seed)
+    choice("dataset", dataset, DATASETS)
     if hidden_sizes is None:
         return None
-    if isinstance(hidden_sizes, int | np.integer):
-        hidden_sizes = (hidden_sizes,)
-    if not isinstance(hidden_sizes, tuple | list) or not hidden_sizes or not all(
-            isinstance(h, int | np.integer) and not isinstance(h, bool) and h >= 1
-            for h in hidden_sizes):
-        raise ValueError(f"hidden_sizes must be a tuple of positive whole numbers such as (8,) "
-                         f"or (8, 8); got {hidden_sizes!r}.")
-    return tuple(int(h) for h in hidden_sizes)
+    return whole_tuple("hidden_sizes", hidden_sizes, example="(8,) or (8, 8)")
+
+
+def _check_digits(n_runs: int, hidden: tuple[int, ...], n_samples, steps, max_iter,
+                  zero_tol, progress) -> tuple[int, tuple[int, ...], int]:
+    """The digits options checked: (n_samples, steps, max_iter); memory bounded up front."""
+    n_samples = whole("n_samples", 300 if n_samples is None else n_samples, low=10,
+                      high=1787, example=300)
+    steps = whole_tuple("steps", steps, low=0, example="(30, 300)")
+    max_iter = whole("max_iter", max_iter, low=0, example=150)
+    real("zero_tol", zero_tol, low=0.0, low_open=True)
+    callback("progress", progress, "progress(stage, done, total)")
+    P = MLP(64, hidden, 10).n_params
+    fits_in_memory(f"a digits network of P={P:,} parameters (its dense Hessian, 4 copies)",
+                   4 * 8.0 * P * P + 8.0 * P * n_samples * 10,
+                   "Use fewer or narrower hidden layers.")
+    fits_in_memory(f"n_runs={n_runs:,} records of P={P:,} parameters",
+                   n_runs * (8.0 * 4 * P + 2000), "Use fewer runs.")
+    return n_samples, steps, max_iter
+
+
+def _digits_runs(n_runs: int, seed: int, hidden: tuple[int, ...], n_samples: int,
+                 steps: tuple[int, ...], max_iter: int, zero_tol: float,
+                 tick: Ticker) -> toy.ExperimentResult:
+    """The digits searches, one after the other, reported after every Newton iteration."""
+    model, X, Y = digits_problem(n_samples, hidden)
+    records = []
+    total = n_runs * max(1, max_iter)
+    for i in range(n_runs):
+        units = 1 + i % hidden[0] if len(hidden) == 1 else hidden[0]
+        family = "subnet" if units < hidden[0] else "dense"
+        start = Start(family, seed * 1000 + i, steps[i % len(steps)], 0, units)
+        tick(DIGITS_STAGE, i * max(1, max_iter), total)
+        theta0 = start_thetas(model, X, Y, start.seed, units, [start.step])[start.step]
+        theta, iters = search_from(model, X, Y, start, theta0, max_iter, on_iteration=lambda
+                                   it, i=i: tick(DIGITS_STAGE, i * max(1, max_iter) + it, total))
+        records.append(_record(i, model, X, Y, theta, theta0, start, zero_tol, iters))
+    tick(DIGITS_STAGE, total, total)
+    settings = dict(dataset="digits", hidden_sizes=hidden, n_samples=len(X), steps=steps,
+                    lr=LR, beta=BETA, max_iter=max_iter)
+    return toy.ExperimentResult(records, model, X, Y, seed, cs.GRAD_TOL, zero_tol,
+                                cs.THETA_MAX, model.l2, settings)
 
 
 def minimum_ratio_experiment(n_runs: int = toy.DEFAULT_RUNS, seed: int = 0, *,
                              hidden_sizes: tuple[int, ...] | None = None,
                              dataset: str = "toy", n_samples: int | None = None,
                              steps: tuple[int, ...] = (30, 300), max_iter: int = 150,
-                             zero_tol: float = toy.ZERO_TOL, **toy_options
+                             zero_tol: float = toy.ZERO_TOL, progress=None, **toy_options
                              ) -> toy.ExperimentResult:
     """The minimum-ratio experiment on the toy 1-D data set or on digits (``dataset``).
 
@@ -161,6 +204,8 @@ def minimum_ratio_experiment(n_runs: int = toy.DEFAULT_RUNS, seed: int = 0, *,
     sets its width). "digits": run i starts from init([seed, i]) with ``1 + i % h`` of the h
     first-layer units on (all of them for deeper networks), at checkpoint ``steps[i % len]``,
     and solves ∇L = 0 with k = 0 (a minimum of the smaller network: a saddle of the whole one).
+    Arguments are checked before any work; ``progress(stage, done, total)`` is called at least
+    every half second; an interrupt ends the run with one line (``helpers.timing.Interrupted``).
     """
     hidden = _check_arguments(n_runs, seed, hidden_sizes, dataset)
     if dataset == "toy":
@@ -169,23 +214,20 @@ def minimum_ratio_experiment(n_runs: int = toy.DEFAULT_RUNS, seed: int = 0, *,
         options = dict(toy_options, **({"n_hidden": hidden[0]} if hidden else {}))
         if n_samples is not None:
             options["n_samples"] = n_samples
-        return toy.minimum_ratio_experiment(n_runs, seed, zero_tol=zero_tol, **options)
+        return toy.minimum_ratio_experiment(n_runs, seed, zero_tol=zero_tol, progress=progress,
+                                            **options)
     if toy_options:
         raise ValueError(f"options {sorted(toy_options)} are for dataset='toy' only.")
     hidden = hidden or (8,)
-    model, X, Y = digits_problem(n_samples or 300, hidden)
-    records = []
-    for i in range(int(n_runs)):
-        units = 1 + i % hidden[0] if len(hidden) == 1 else hidden[0]
-        family = "subnet" if units < hidden[0] else "dense"
-        start = Start(family, int(seed) * 1000 + i, steps[i % len(steps)], 0, units)
-        theta0 = start_thetas(model, X, Y, start.seed, units, [start.step])[start.step]
-        theta, iters = search_from(model, X, Y, start, theta0, max_iter)
-        records.append(_record(i, model, X, Y, theta, theta0, start, zero_tol, iters))
-    settings = dict(dataset="digits", hidden_sizes=hidden, n_samples=len(X), steps=steps,
-                    lr=LR, beta=BETA, max_iter=max_iter)
-    return toy.ExperimentResult(records, model, X, Y, int(seed), cs.GRAD_TOL, zero_tol,
-                                cs.THETA_MAX, model.l2, settings)
+    n_samples, steps, max_iter = _check_digits(int(n_runs), hidden, n_samples, steps, max_iter,
+                                               zero_tol, progress)
+    seed = seed_value("seed", seed)
+    tick = Ticker(progress)
+    with interruptible(lambda: f"the digits searches stopped during run "
+                               f"{tick.done // max(1, max_iter) + 1:,} of {int(n_runs):,}; "
+                               "nothing was returned. Fewer runs (n_runs) finish sooner."):
+        return _digits_runs(int(n_runs), seed, hidden, n_samples, steps, max_iter,
+                            float(zero_tol), tick)
 
 
 def load_sweep(path: str | None = None) -> dict:

@@ -1,5 +1,8 @@
 """One timer: wall-clock seconds (and peak memory) of a call, for benchmarks and live runs.
 
+Also what long computations share: ``Ticker`` (progress reported by time slices, so a bar moves
+at least every ``interval`` seconds) and ``interruptible`` (an interrupt ends the computation
+with one short line, ``Interrupted``, instead of a traceback through the course's internals).
 Timings never go into stored notebook outputs: they differ from run to run.
 """
 
@@ -7,12 +10,13 @@ from __future__ import annotations
 
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["Measurement", "measure", "time_calls"]
+__all__ = ["Interrupted", "Measurement", "Ticker", "interruptible", "measure", "time_calls"]
 
 
 class Measurement(NamedTuple):
@@ -57,3 +61,46 @@ def time_calls(fn: Callable[[], object], repeat: int = 7, number: int = 1) -> np
 
     return np.array([measure(one_round, trace_memory=False).seconds / number
                      for _ in range(repeat)])
+
+
+class Interrupted(KeyboardInterrupt):
+    """An interrupt, told in one line: IPython and Jupyter show only this message."""
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython prints instead of a traceback."""
+        return [f"Interrupted: {self}"]
+
+
+@contextmanager
+def interruptible(describe: Callable[[], str]) -> Iterator[None]:
+    """Turn a KeyboardInterrupt inside the block into ``Interrupted(describe())``, no traceback."""
+    try:
+        yield
+    except Interrupted:
+        raise
+    except KeyboardInterrupt:
+        raise Interrupted(describe()) from None
+
+
+class Ticker:
+    """Calls ``progress(stage, done, total)`` at most every ``interval`` s, and always at the end.
+
+    It remembers the latest (stage, done, total) even when it does not pass them on, so an
+    interrupt can say where the computation was.
+    """
+
+    def __init__(self, progress: Callable[[str, int, int], None] | None,
+                 interval: float = 0.5) -> None:
+        self.progress, self.interval = progress, interval
+        self.last = time.perf_counter()
+        self.stage, self.done, self.total = "", 0, 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        """Report (stage, done, total) if a slice has passed or the stage is complete."""
+        self.stage, self.done, self.total = stage, done, total
+        if self.progress is None:
+            return
+        now = time.perf_counter()
+        if done >= total or now - self.last >= self.interval:
+            self.last = now
+            self.progress(stage, done, total)

@@ -63,15 +63,24 @@ def test_toy_data_set_still_works():
     assert len(result) == 2 and result.model.n_hidden == 3
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(n_runs=0), "n_runs"), (dict(n_runs=-3), "n_runs"), (dict(n_runs=2.5), "n_runs"),
-    (dict(n_runs="10"), "n_runs"), (dict(n_runs=True), "n_runs"), (dict(seed=-1), "seed"),
-    (dict(seed=1.5), "seed"), (dict(dataset="mnist"), "dataset"),
-    (dict(hidden_sizes=(8, 0)), "hidden_sizes"), (dict(hidden_sizes="8"), "hidden_sizes"),
-    (dict(hidden_sizes=(8, 8)), "one hidden layer"),
-    (dict(dataset="digits", gd_steps=5), "toy"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_runs=0), ValueError, "n_runs"), (dict(n_runs=-3), ValueError, "n_runs"),
+    (dict(n_runs=2.5), ValueError, "n_runs"), (dict(n_runs="10"), TypeError, "n_runs"),
+    (dict(n_runs=True), TypeError, "n_runs"), (dict(seed=-1), ValueError, "seed"),
+    (dict(seed=1.5), TypeError, "seed"), (dict(seed=None), TypeError, "seed"),
+    (dict(dataset="mnist"), ValueError, "dataset"),
+    (dict(hidden_sizes=(8, 0)), ValueError, "hidden_sizes"),
+    (dict(hidden_sizes="8"), ValueError, "hidden_sizes"),
+    (dict(hidden_sizes=(8, 8)), ValueError, "one hidden layer"),
+    (dict(dataset="digits", gd_steps=5), ValueError, "toy"),
+    (dict(dataset="digits", n_samples=5), ValueError, "n_samples"),
+    (dict(dataset="digits", steps=(-1,)), ValueError, "steps"),
+    (dict(dataset="digits", max_iter=-1), ValueError, "max_iter"),
+    (dict(dataset="digits", progress="yes"), TypeError, "progress"),
+    (dict(dataset="digits", n_runs=10**9), ValueError, "memory"),
+    (dict(dataset="digits", hidden_sizes=(4000,)), ValueError, "memory"),
 ])
-def test_bad_arguments_raise_clear_value_errors(kwargs, match):
+def test_bad_arguments_raise_clear_errors(kwargs, error, match):
     args = dict(n_runs=1, seed=0) | kwargs
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         minimum_ratio_experiment(args.pop("n_runs"), args.pop("seed"), **args)

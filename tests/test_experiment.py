@@ -170,3 +170,77 @@ def test_distinct_critical_points_groups_copies_with_equal_losses_and_spectra(re
         for run in g[1:]:
             assert result[run].loss == pytest.approx(first.loss, rel=1e-9)
             assert np.allclose(result[run].eigenvalues, first.eigenvalues, atol=1e-9)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(lr=1e6), ValueError, "lr=1e\\+06 is too large"),
+    (dict(lr=float("nan")), ValueError, "lr must be a finite number > 0"),
+    (dict(lr=-0.1), ValueError, "lr must be a finite number > 0"),
+    (dict(lr="0.1"), TypeError, "lr must be a number"),
+    (dict(n_samples=0), ValueError, "n_samples must be a whole number ≥ 1"),
+    (dict(seed=None), TypeError, "seed must be a whole number ≥ 0"),
+    (dict(seed="abc"), TypeError, "seed must be a whole number ≥ 0"),
+    (dict(seed=1.5), TypeError, "seed must be a whole number ≥ 0"),
+    (dict(seed=-2), ValueError, "seed must be a whole number ≥ 0"),
+    (dict(progress="yes"), TypeError, "progress must be a function"),
+    (dict(n_runs=10**9), ValueError, "TiB of memory.*at most n_runs="),
+    (dict(n_samples=10**9), ValueError, "of memory"),
+    (dict(gd_steps=-5), ValueError, "gd_steps must be a whole number ≥ 0"),
+    (dict(lm_iters=-1), ValueError, "lm_iters"),
+    (dict(n_hidden=0), ValueError, "n_hidden"),
+    (dict(n_hidden=1000), ValueError, "too slow"),
+    (dict(l2=-1.0), ValueError, "l2"),
+    (dict(grad_tol=0.0), ValueError, "grad_tol"),
+    (dict(theta_max=float("inf")), ValueError, "theta_max"),
+])
+def test_every_bad_argument_is_refused_before_any_work(kwargs, error, match):
+    args = dict(n_runs=2, seed=0) | kwargs
+    with pytest.raises(error, match=match):
+        minimum_ratio_experiment(args.pop("n_runs"), args.pop("seed"), gd_steps=args.pop(
+            "gd_steps", 10), lm_iters=args.pop("lm_iters", 5), **args)
+
+
+def test_wide_networks_get_a_stable_step_size(recwarn):
+    result = minimum_ratio_experiment(2, n_hidden=64, gd_steps=200, lm_iters=5)
+    assert result.settings["lr"] == pytest.approx(0.8 / 64)
+    assert minimum_ratio_experiment(2, gd_steps=5, lm_iters=1).settings["lr"] == 0.1
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+    assert all(np.all(np.isfinite(r.eigenvalues)) for r in result)
+
+
+def test_a_generator_seed_is_drawn_once_and_recorded():
+    result = minimum_ratio_experiment(2, seed=np.random.default_rng(5), gd_steps=5, lm_iters=1)
+    again = minimum_ratio_experiment(2, seed=result.seed, gd_steps=5, lm_iters=1)
+    assert np.array_equal(result[0].theta, again[0].theta)
+
+
+def test_progress_moves_every_half_second_or_so():
+    import time
+
+    stamps = [time.perf_counter()]
+    minimum_ratio_experiment(300, gd_steps=600, lm_iters=30,
+                             progress=lambda *a: stamps.append(time.perf_counter()))
+    assert max(np.diff(stamps)) < 3.0  # the ticker aims at 0.5 s; generous for a busy machine
+
+
+def test_an_interrupt_ends_with_one_line():
+    from helpers.timing import Interrupted
+
+    def progress(stage, done, total):
+        if stage.startswith("gradient descent") and done >= 3:
+            raise KeyboardInterrupt
+
+    import helpers.timing as timing
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(timing.Ticker, "__init__", _every_call)
+        with pytest.raises(Interrupted, match="stopped during gradient descent .* at 3 of 50; "
+                                              "nothing was returned") as info:
+            minimum_ratio_experiment(4, gd_steps=50, lm_iters=5, progress=progress)
+    assert info.value._render_traceback_()[0].startswith("Interrupted: the experiment stopped")
+
+
+def _every_call(self, progress, interval=0.0):
+    """Ticker.__init__ without throttling, so the test interrupts at a known step."""
+    self.progress, self.interval, self.last = progress, 0.0, 0.0
+    self.stage, self.done, self.total = "", 0, 0

@@ -15,6 +15,7 @@ needs to judge the end point, and ``status_of`` sorts it into
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,11 +111,13 @@ def _trust_region_step(model: MLP, X, Y, theta, loss, lam, Q, gq, sign, radius):
 
 def partitioned_newton(model: MLP, X: np.ndarray, Y: np.ndarray, theta0: np.ndarray, k: int,
                        max_iter: int = 150, grad_tol: float = GRAD_TOL,
-                       radius: float = 0.5) -> tuple[np.ndarray, int]:
+                       radius: float = 0.5, on_iteration: Callable[[int], None] | None = None
+                       ) -> tuple[np.ndarray, int]:
     """Saddle-free Newton with k ascent modes in a trust region; returns (theta, iterations).
 
     Stops at ‖∇L‖ ≤ grad_tol, after max_iter iterations or when the trust region collapses;
     when it ends close (‖∇L‖ ≤ 1e-6) a few plain Newton steps try to finish.
+    ``on_iteration(it)`` is called after every iteration (progress).
     """
     if int(k) != k or k < 0 or k >= model.n_params:
         raise ValueError(f"k must be a whole number from 0 to P − 1; got {k!r}.")
@@ -132,6 +135,8 @@ def partitioned_newton(model: MLP, X: np.ndarray, Y: np.ndarray, theta0: np.ndar
             break
         theta, loss, radius = step
         g = model.gradient(theta, X, Y)
+        if on_iteration is not None:
+            on_iteration(it)
     gn = float(np.linalg.norm(g))
     if grad_tol < gn <= 1e-6:
         cand, gc = newton_polish(model, X, Y, theta, grad_tol, max_iter=6)

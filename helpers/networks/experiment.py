@@ -30,9 +30,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from helpers.networks.experiment_setup import (
+    Plan,
+    check_arguments,
+    chunk_size,
+    divergence_message,
+    step_size,
+)
 from helpers.networks.mlp import MLP
 from helpers.networks.roots import levenberg_marquardt
 from helpers.spectrum import inertia, kind_from_inertia
+from helpers.timing import Ticker, interruptible
 
 __all__ = [
     "DEFAULT_RUNS",
@@ -56,6 +64,7 @@ THETA_MAX = 50.0  # ... and ‖θ‖ ≤ THETA_MAX (no escape to infinity)
 # that any direction of the data loss that is flat gets. The result reports the gap.
 ZERO_TOL = 1e-6
 L2 = 3e-3  # the stated L2 term l2/2·‖θ‖² included in the certified loss
+SPECTRA_STAGE = "spectra of the end points"
 METHOD = "gradient descent, then Levenberg–Marquardt on ∇L = 0 (exact Hessian)"
 
 Progress = Callable[[str, int, int], None]
@@ -164,25 +173,42 @@ def text_progress(stage: str, done: int, total: int) -> None:
         print(f"{stage}: done ({total}/{total})", flush=True)
 
 
-def _check_settings(n_runs: int, grad_tol: float, zero_tol: float, theta_max: float) -> int:
-    """Validate the experiment's size and tolerances; return n_runs as an int."""
-    if int(n_runs) != n_runs or n_runs < 1:
-        raise ValueError(f"n_runs must be a positive integer; got {n_runs!r}.")
-    for name, value in (("grad_tol", grad_tol), ("zero_tol", zero_tol), ("theta_max", theta_max)):
-        if not value > 0:
-            raise ValueError(f"{name} must be positive; got {value!r}.")
-    return int(n_runs)
-
-
 def _gradient_descent(model: MLP, thetas: np.ndarray, X: np.ndarray, y: np.ndarray,
-                      steps: int, lr: float, progress: Progress | None) -> np.ndarray:
+                      steps: int, lr: float, tick: Ticker) -> np.ndarray:
     """``steps`` plain gradient-descent steps of all networks at once (in place; returned)."""
-    chunk = max(1, steps // 5)
-    for step in range(steps):
-        thetas -= lr * model.gradient(thetas, X, y, wide=True)
-        if progress is not None and ((step + 1) % chunk == 0 or step + 1 == steps):
-            progress(f"gradient descent ({len(thetas)} networks, {steps} steps)", step + 1, steps)
+    stage = f"gradient descent ({len(thetas)} networks, {steps} steps)"
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step in range(steps):
+            thetas -= lr * model.gradient(thetas, X, y, wide=True)
+            tick(stage, step + 1, steps)
     return thetas
+
+
+def _spectra(model: MLP, thetas: np.ndarray, X: np.ndarray, y: np.ndarray, chunk: int,
+             tick: Ticker) -> np.ndarray:
+    """Eigenvalues (B, P) of the exact Hessians, formed ``chunk`` networks at a time."""
+    out = np.empty(thetas.shape)
+    for start in range(0, len(thetas), chunk):
+        stop = min(start + chunk, len(thetas))
+        out[start:stop] = np.linalg.eigvalsh(model.hessian_batch(thetas[start:stop], X, y))
+        tick(SPECTRA_STAGE, stop, len(thetas))
+    return out
+
+
+def _starts(model: MLP, n_runs: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Init scales (1.0 … 3.0, cycling) and the seeded starting thetas of every run."""
+    scales = 1.0 + 2.0 * (np.arange(n_runs) % 5) / 4.0
+    thetas = np.array(
+        [model.init(np.random.default_rng([seed, i]), scales[i]) for i in range(n_runs)]
+    )
+    return scales, thetas
+
+
+def _interrupt_line(tick: Ticker) -> str:
+    """The one line an interrupt ends with."""
+    where = f" at {tick.done:,} of {tick.total:,}" if tick.total else ""
+    return (f"the experiment stopped during {tick.stage or 'its set-up'}{where}; nothing was "
+            "returned. Fewer runs (n_runs) finish sooner.")
 
 
 def _record(run: int, theta: np.ndarray, eigvals: np.ndarray, certified: bool, n_params: int,
@@ -207,7 +233,7 @@ def minimum_ratio_experiment(
     n_samples: int = 24,
     l2: float = L2,
     gd_steps: int = 3000,
-    lr: float = 0.1,
+    lr: float | None = None,
     lm_iters: int = 300,
     grad_tol: float = GRAD_TOL,
     zero_tol: float = ZERO_TOL,
@@ -216,37 +242,52 @@ def minimum_ratio_experiment(
 ) -> ExperimentResult:
     """Train ``n_runs`` tanh networks, drive each stall to a certified critical point, analyse H.
 
-    ``progress(stage, done, total)`` is called now and then (``text_progress`` prints lines).
+    ``progress(stage, done, total)`` is called at least every half second while work goes on
+    (``text_progress`` prints one line per stage). ``lr=None`` picks a stable step size for the
+    width (0.1 at the default width; see ``experiment_setup``). Arguments are checked before
+    any work; an interrupt ends the run with one line (``helpers.timing.Interrupted``).
     """
-    n_runs = _check_settings(n_runs, grad_tol, zero_tol, theta_max)
-    X, y = experiment_data(seed, n_samples)
-    model = MLP(1, n_hidden, 1, l2=l2)
-    scales = 1.0 + 2.0 * (np.arange(n_runs) % 5) / 4.0  # init scales 1.0 … 3.0
-    thetas = np.array(
-        [model.init(np.random.default_rng([seed, i]), scales[i]) for i in range(n_runs)]
-    )
-    stall = _gradient_descent(model, thetas, X, y, gd_steps, lr, progress).copy()
+    plan = check_arguments(n_runs, seed, n_hidden=n_hidden, n_samples=n_samples, l2=l2,
+                           gd_steps=gd_steps, lr=lr, lm_iters=lm_iters, grad_tol=grad_tol,
+                           zero_tol=zero_tol, theta_max=theta_max, progress=progress)
+    tick = Ticker(plan.progress)
+    with interruptible(lambda: _interrupt_line(tick)):
+        return _run(plan, tick)
+
+
+def _run(plan: Plan, tick: Ticker) -> ExperimentResult:
+    """The experiment itself, on checked arguments."""
+    X, y = experiment_data(plan.seed, plan.n_samples)
+    model = MLP(1, plan.n_hidden, 1, l2=plan.l2)
+    scales, thetas = _starts(model, plan.n_runs, plan.seed)
+    lr = step_size(plan.lr, model, thetas, X, y)
+    stall = _gradient_descent(model, thetas, X, y, plan.gd_steps, lr, tick).copy()
+    n_bad = int(np.sum(~np.all(np.isfinite(stall), axis=1)))
+    if n_bad:
+        raise ValueError(divergence_message(n_bad, plan.n_runs, lr))
     stall_loss = model.loss(stall, X, y)
     stall_gn = np.linalg.norm(model.gradient(stall, X, y), axis=1)
-    final = levenberg_marquardt(model, stall, X, y, lm_iters, grad_tol, progress)
+    chunk = chunk_size(plan.n_hidden, plan.n_samples)
+    final = levenberg_marquardt(model, stall, X, y, plan.lm_iters, plan.grad_tol, tick, chunk)
     bad = ~np.all(np.isfinite(final), axis=1)
     final[bad] = stall[bad]  # never happens in practice; keeps the analysis finite
     loss = model.loss(final, X, y)
-    data_loss = loss - 0.5 * l2 * np.sum(final**2, axis=1)
+    data_loss = loss - 0.5 * plan.l2 * np.sum(final**2, axis=1)
     gn = np.linalg.norm(model.gradient(final, X, y), axis=1)
-    eigs = np.linalg.eigvalsh(model.hessian_batch(final, X, y))
+    eigs = _spectra(model, final, X, y, chunk, tick)
     theta_norm = [float(np.linalg.norm(theta)) for theta in final]
     records = [
         _record(i, final[i], eigs[i],
-                bool(gn[i] <= grad_tol and theta_norm[i] <= theta_max and not bad[i]),
-                model.n_params, zero_tol, loss=float(loss[i]), data_loss=float(data_loss[i]),
-                grad_norm=float(gn[i]), theta_norm=theta_norm[i],
+                bool(gn[i] <= plan.grad_tol and theta_norm[i] <= plan.theta_max and not bad[i]),
+                model.n_params, plan.zero_tol, loss=float(loss[i]),
+                data_loss=float(data_loss[i]), grad_norm=float(gn[i]),
+                theta_norm=theta_norm[i],
                 distance_moved=float(np.linalg.norm(final[i] - stall[i])),
                 stall_theta=stall[i].copy(), stall_loss=float(stall_loss[i]),
                 stall_grad_norm=float(stall_gn[i]), init_scale=float(scales[i]))
-        for i in range(n_runs)
+        for i in range(plan.n_runs)
     ]
-    settings = dict(n_hidden=n_hidden, n_samples=n_samples, gd_steps=gd_steps, lr=lr,
-                    lm_iters=lm_iters)
-    return ExperimentResult(records, model, X, y, seed, grad_tol, zero_tol, theta_max, l2,
-                            settings)
+    settings = dict(n_hidden=plan.n_hidden, n_samples=plan.n_samples, gd_steps=plan.gd_steps,
+                    lr=lr, lm_iters=plan.lm_iters)
+    return ExperimentResult(records, model, X, y, plan.seed, plan.grad_tol, plan.zero_tol,
+                            plan.theta_max, plan.l2, settings)
