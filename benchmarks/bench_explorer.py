@@ -109,8 +109,9 @@ def main() -> None:
     print("\nThe machine may be shared: numbers measured under load are upper bounds.")
 
 
-def forget_critical_points() -> None:
-    """Empty the critical-point cache: each switch searches as for a new formula."""
+def forget_critical_points(ex: SurfaceExplorer) -> None:
+    """Empty the critical-point caches: each switch searches as for a new formula."""
+    ex.model.known.clear()
     cache = getattr(search, "_remembered", None)
     if cache is not None and hasattr(cache, "cache_clear"):
         cache.cache_clear()
@@ -120,7 +121,7 @@ def switch_once(ex: SurfaceExplorer, spec: str, loop: asyncio.AbstractEventLoop,
                 background: bool) -> tuple[float, float]:
     """(seconds until the new picture is drawn, seconds until its critical points are)."""
     ex.set_surface("x2+y2")  # start from another surface, then forget every search
-    forget_critical_points()
+    forget_critical_points(ex)
     fig = ex.figure()
     fig.canvas.draw()
     t0 = time.perf_counter()

@@ -361,7 +361,8 @@ def test_model_and_panel_import_no_figure_or_widget_library() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, helpers.explorer, helpers.explorer.model, helpers.explorer.panel; "
+    code = ("import sys, helpers.explorer, helpers.explorer.model, helpers.explorer.panel, "
+            "helpers.explorer.loading, helpers.explorer.worker; "
             "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

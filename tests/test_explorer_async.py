@@ -24,7 +24,7 @@ import helpers.explorer.model as model_module  # noqa: E402
 from helpers.explorer import SurfaceExplorer  # noqa: E402
 from helpers.explorer.model import JOB_TIMEOUT, ExplorerModel, Job  # noqa: E402
 from helpers.explorer.panel import panel_html  # noqa: E402
-from helpers.explorer.worker import BackgroundRunner, run_job  # noqa: E402
+from helpers.explorer.worker import BackgroundRunner, can_fork, run_job  # noqa: E402
 
 
 class FakeClock:
@@ -95,6 +95,15 @@ def test_a_new_surface_makes_a_pending_pick_stale() -> None:
     m.begin_surface("monkey")
     assert m.finish(pick, *run_job(pick)) is False
     assert m.state.report is None and m.state.point is None
+
+
+def test_coming_back_to_a_surface_needs_no_new_search() -> None:
+    m = model()
+    _, job = m.begin_surface("himmelblau")
+    assert m.finish(job, *run_job(job))
+    m.begin_surface("monkey")
+    ok, none = m.begin_surface("himmelblau")
+    assert ok and none is None and len(m.state.critical) == 9 and not m.busy
 
 
 def test_a_rejected_formula_keeps_the_running_search() -> None:
@@ -206,6 +215,32 @@ def test_runner_hands_outcomes_back_on_the_loops_thread() -> None:
         loop.close()
 
 
+@pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
+def test_a_search_in_a_child_process_gives_the_same_points_and_can_be_killed() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        got = []
+        runner = BackgroundRunner(loop)  # "critical" jobs run in a forked child
+        m = model()
+        _, job = m.begin_surface("x^4 - x^2 + y^2")
+        runner.submit(job, lambda j, r, e: got.append(m.finish(j, r, e)))
+        assert job in runner.children
+        pump(loop, lambda: bool(got))
+        assert got == [True]
+        assert sorted(c.kind for c in m.state.critical) == [
+            "local minimum", "local minimum", "saddle point"]
+        slow = Job(kind="critical", generation=99, run=lambda: time.sleep(60), started=0.0)
+        runner.submit(slow, lambda j, r, e: got.append(e))
+        child = runner.children[slow]
+        t0 = time.monotonic()
+        runner.cancel_stale({})  # the slow search is nobody's current job: killed
+        pump(loop, lambda: len(got) == 2, timeout=10)
+        assert time.monotonic() - t0 < 10 and not child.is_alive()
+        assert "stopped before it ended" in str(got[1]) and runner.children == {}
+    finally:
+        loop.close()
+
+
 def test_runner_without_an_event_loop_runs_the_job_at_once() -> None:
     got = []
     BackgroundRunner().submit(_slow_job(0.0, 3), lambda job, r, e: got.append(r))
@@ -246,7 +281,7 @@ def live_explorer(loop, gate: dict) -> SurfaceExplorer:
     for event in gate.values():
         event.set()  # built at once, like a notebook cell does
     ex = SurfaceExplorer("lecture", point=(1.2, -0.8))
-    ex.runner = BackgroundRunner(loop)
+    ex.runner = BackgroundRunner(loop, processes=())  # threads: they see the test's gates
     ex.widget(backend="image")
     for event in gate.values():
         event.clear()  # from now on every analysis waits for the test

@@ -148,6 +148,7 @@ class SurfaceExplorer:
         if not ok:
             self.refresh()
             return False
+        self.runner.cancel_stale(self.model.jobs)  # the old surface's search ends now
         if self.view.fig is not None:
             self.view.draw_surface()
         self.pick(self.model.default_point(), background=background)
@@ -159,6 +160,7 @@ class SurfaceExplorer:
     def stop(self) -> bool:
         """Give up the running background analyses (the panel says so); False if none ran."""
         stopped = self.model.stop()
+        self.runner.cancel_stale(self.model.jobs)
         if stopped:
             self.refresh()
         return stopped
@@ -225,6 +227,7 @@ class SurfaceExplorer:
 
     def _done(self, job: Job, result: object, error: BaseException | None) -> None:
         """A job's outcome, on the main thread: apply it unless it is stale, then redraw."""
+        self.runner.cancel_stale(self.model.jobs)  # forget the children that ended
         if not self.model.finish(job, result, error):
             return  # superseded or stopped: never drawn
         try:
@@ -238,6 +241,7 @@ class SurfaceExplorer:
 
     def _expire(self) -> None:
         if self.model.expire():
+            self.runner.cancel_stale(self.model.jobs)
             self.refresh()
 
     def _sync_controls(self) -> None:

@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 JOB_TIMEOUT = 30.0  # s: a background analysis still running after this is given up
+KNOWN_SEARCHES = 16  # background searches remembered: coming back to a surface needs none
 WORKING = {"critical": "finding the critical points…", "point": "classifying the point…"}
 
 
@@ -135,6 +136,7 @@ class ExplorerModel:
         self.clock = clock
         self.job_timeout = float(job_timeout)
         self.jobs: dict[str, Job] = {}  # the current job of each kind; others are stale
+        self.known: dict[tuple, list] = {}  # critical points found in the background
         self.generation = 0
         self.state, self.scales = self._load(f, variables, bounds, self.find_critical)
 
@@ -210,8 +212,11 @@ class ExplorerModel:
         if not self.find_critical:
             return True, None
         st = self.state
-        return True, self._new_job("critical", partial(cached_critical_points, st.expr,
-                                                       st.variables, st.bounds))
+        key = (st.expr, st.variables, st.bounds)
+        if key in self.known:
+            st.critical = list(self.known[key])
+            return True, None
+        return True, self._new_job("critical", partial(cached_critical_points, *key))
 
     def begin_pick(self, point: Sequence[float]) -> Job | None:
         """Move the point at once; None when it snapped, else the job that classifies it."""
@@ -235,6 +240,7 @@ class ExplorerModel:
         st = self.state
         if job.kind == "critical" and error is None:
             st.critical = list(result)
+            self._remember((st.expr, st.variables, st.bounds), st.critical)
         elif job.kind == "critical":
             st.warnings.append(f"the critical points could not be found "
                                f"({short_reason(error)}); picks are not snapped")
@@ -267,6 +273,13 @@ class ExplorerModel:
         self.jobs.clear()  # the old surface's analyses are stale now
         self.state, self.scales = state, scales
         return True
+
+    def _remember(self, key: tuple, critical: list) -> None:
+        """Keep a search's outcome (the oldest goes beyond KNOWN_SEARCHES)."""
+        self.known.pop(key, None)
+        self.known[key] = list(critical)
+        while len(self.known) > KNOWN_SEARCHES:
+            del self.known[next(iter(self.known))]
 
     def _snap(self, p: np.ndarray) -> bool:
         """Snap to a known critical point near p (True), clearing the notice."""

@@ -1,22 +1,31 @@
-"""Running the explorer's background jobs: a thread each, outcomes back on the main thread.
+"""Running the explorer's background jobs: beside the kernel, outcomes back on its main thread.
 
 A live widget must never wait on sympy, yet the model and the figure belong to the kernel's
-main thread. :class:`BackgroundRunner` runs each :class:`~helpers.explorer.model.Job` in its own
-daemon thread (so a slow analysis never blocks the next one) and hands the outcome to ``done``
-on the main thread, through the event loop the kernel runs there (``call_soon_threadsafe``):
-between cells, ipykernel keeps handling widget messages while the thread works. A job that ends
-within ``wait`` seconds is applied at once, so a quick analysis costs one redraw, not two.
+main thread. :class:`BackgroundRunner` runs each :class:`~helpers.explorer.model.Job` on its
+own (so a slow analysis never blocks the next one) and hands the outcome to ``done`` on the
+main thread, through the event loop the kernel runs there (``call_soon_threadsafe``): between
+cells, ipykernel keeps handling widget messages while the job works. A job that ends within
+``wait`` seconds is applied at once, so a quick analysis costs one redraw, not two.
 
-Without a running event loop (a script, a unit test) or without threads (a browser-only
-Python), a job runs at once in the caller's thread: same outcome, no concurrency.
+Where ``fork`` exists, the long jobs (the critical-point search, kinds in ``processes``) run in
+a forked child process: they never compete with the kernel for Python's interpreter lock, and
+``cancel_stale`` ends a superseded or stopped search at once (the child is killed). Short jobs
+(a picked point) run in a daemon thread. Without a running event loop (a script, a unit test)
+or without threads (a browser-only Python), a job runs at once in the caller's thread: same
+outcome, no concurrency.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import signal
 import threading
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Future
+from multiprocessing.connection import Pipe
 from typing import Any
 
 from helpers.explorer.model import Job
@@ -36,13 +45,71 @@ def _work(job: Job, future: Future) -> None:
     future.set_result(run_job(job))
 
 
+def can_fork() -> bool:
+    """True where os.fork exists (not on Windows; Pyodide has it but it fails)."""
+    return hasattr(os, "fork")
+
+
+class Child:
+    """A forked child process running one job: kill it, wait for it."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.ended = False
+
+    def is_alive(self) -> bool:
+        """True until the child was waited for."""
+        return not self.ended
+
+    def kill(self) -> None:
+        """End the child at once (nothing if it already ended)."""
+        if not self.ended:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def join(self) -> None:
+        """Wait for the child to end (reaps it)."""
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.ended = True
+
+
+def _child(job: Job, conn: Any) -> None:  # pragma: no cover - runs in the forked child
+    """In the child: run the job and send its outcome (a plain message if it cannot go)."""
+    warnings.simplefilter("ignore")  # nothing from the child reaches the notebook
+    result, error = run_job(job)
+    try:
+        conn.send((result, error))
+    except Exception as exc:  # noqa: BLE001 - e.g. an exception that cannot be pickled
+        reason = str(error or exc).strip().splitlines()
+        conn.send((None, RuntimeError(reason[0] if reason else type(exc).__name__)))
+    finally:
+        conn.close()
+
+
+def _wait_child(proc: Child, conn: Any, future: Future) -> None:
+    """In a waiter thread: the child's outcome, or an error once it was killed or crashed."""
+    try:
+        outcome = conn.recv()
+    except (EOFError, OSError):
+        outcome = (None, RuntimeError("the analysis was stopped before it ended"))
+    finally:
+        conn.close()
+        proc.join()
+    future.set_result(outcome)
+
+
 class BackgroundRunner:
     """Runs jobs in daemon threads and calls ``done(job, result, error)`` on the main thread."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
-        """loop: where outcomes are delivered (default: the loop running when a job starts)."""
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None,
+                 processes: tuple[str, ...] = ("critical",)) -> None:
+        """loop: where outcomes are delivered (default: the loop running when a job starts);
+        processes: the kinds of job run in a forked child where fork exists."""
         self.loop = loop
+        self.processes = tuple(processes)
         self.threads: list[threading.Thread] = []  # started and maybe still running
+        self.children: dict[Job, Child] = {}  # forked children, until cancelled or ended
 
     def _loop(self) -> asyncio.AbstractEventLoop | None:
         if self.loop is not None:
@@ -56,16 +123,13 @@ class BackgroundRunner:
         """Start the job; True when its outcome was already handed to ``done``."""
         loop = self._loop()
         future: Future = Future()
-        thread = threading.Thread(target=_work, args=(job, future), daemon=True,
-                                  name=f"explorer-{job.kind}-{job.generation}")
         try:
             if loop is None:
                 raise RuntimeError("no event loop to hand the outcome back on")
-            thread.start()
+            self._start(job, future)
         except RuntimeError:  # no loop, or no threads on this platform: run it here
             done(job, *run_job(job))
             return True
-        self.threads = [t for t in self.threads if t.is_alive()] + [thread]
         try:
             outcome = future.result(timeout=wait)
         except TimeoutError:
@@ -74,6 +138,51 @@ class BackgroundRunner:
             return False
         done(job, *outcome)
         return True
+
+    def _start(self, job: Job, future: Future) -> None:
+        """Start the job in a forked child (long kinds, where fork exists) or a thread."""
+        name = f"explorer-{job.kind}-{job.generation}"
+        proc, parent = self._fork(job) if job.kind in self.processes else (None, None)
+        target, args = (_work, (job, future)) if proc is None else \
+            (_wait_child, (proc, parent, future))
+        thread = threading.Thread(target=target, args=args, daemon=True, name=name)
+        thread.start()
+        self.threads = [t for t in self.threads if t.is_alive()] + [thread]
+
+    def _fork(self, job: Job) -> tuple[Child | None, Any]:
+        """(child, pipe end) running the job, or (None, None) where fork fails.
+
+        A plain fork, not multiprocessing.Process: the search forks again for sympy.solve,
+        which multiprocessing refuses inside its own daemon processes.
+        """
+        if not can_fork():
+            return None, None
+        parent, child = Pipe(duplex=False)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # fork in a threaded kernel
+                pid = os.fork()
+        except OSError:  # fork exists but is not implemented (e.g. Pyodide): use a thread
+            parent.close()
+            child.close()
+            return None, None
+        if pid == 0:  # pragma: no cover - the child
+            try:
+                parent.close()
+                _child(job, child)
+            finally:
+                os._exit(0)
+        child.close()
+        proc = self.children[job] = Child(pid)
+        return proc, parent
+
+    def cancel_stale(self, current: dict[str, Job]) -> None:
+        """Kill the children whose job is no longer the current one of its kind."""
+        for job, proc in list(self.children.items()):
+            if current.get(job.kind) is not job or not proc.is_alive():
+                if proc.is_alive():
+                    proc.kill()
+                del self.children[job]
 
     def later(self, delay: float, fn: Callable[[], Any]) -> None:
         """Call fn on the main thread after delay seconds (nothing without an event loop)."""
