@@ -40,6 +40,10 @@ ORDER_STYLES: dict[int, str] = {0: ":", 1: "--", 2: "-"}
 OUTLINE = "black"  # the dark edge drawn around coloured lines on a contour map
 
 
+# Line style per eigen-direction colour: the sign is never shown by colour alone.
+EIGEN_STYLES: dict[str, str] = {POSITIVE_COLOR: "-", NEGATIVE_COLOR: "--", "grey": ":"}
+
+
 def eigen_color(eigval: float, eigvals: Any, eig_tol: float | None = None) -> str:
     """Colour of an eigen-direction: green λ > 0, orange λ < 0, grey when λ counts as zero."""
     tol = EIG_TOL if eig_tol is None else float(eig_tol)
@@ -241,14 +245,14 @@ class PointInspector:
 
     def _draw_panel(self, ax: Any, report: PointReport, z: np.ndarray, grid: dict[str, Any],
                     levels: np.ndarray) -> None:
-        """Contours of z, the eigen-directions at the point (coloured by sign) and the point."""
+        """Contours of z, the eigen-directions (coloured and dashed by sign) and the point."""
         span = 0.18 * min(hi - lo for lo, hi in self.bounds)
         ax.contourf(grid["X"], grid["Y"], z, levels=levels, cmap=LOSS_CMAP, extend="both")
         ax.contour(grid["X"], grid["Y"], z, levels=levels, colors="white", linewidths=0.4)
         for lam, vec in zip(report.eigenvalues, report.eigenvectors.T, strict=True):
             color = eigen_color(lam, report.eigenvalues, report.eig_tol)
             seg = np.array([report.point - span * vec, report.point + span * vec])
-            ax.plot(*seg.T, color=color, lw=3, solid_capstyle="round",
+            ax.plot(*seg.T, color=color, ls=EIGEN_STYLES[color], lw=3, solid_capstyle="round",
                     path_effects=[patheffects.withStroke(linewidth=5, foreground=OUTLINE)])
         ax.scatter(*report.point, s=80, color=KIND_COLORS[report.kind], edgecolor="white",
                    zorder=5)

@@ -178,7 +178,7 @@ def plot_probe(probe: PointProbe, *, ax: Any = None, color: str = "white") -> An
     """Draw the probed point and its descent arrow −g; the numbers go in the title."""
     ax = _axes(ax)
     x0, y0 = probe.point[:2]
-    ax.scatter([x0], [y0], s=70, color=color, edgecolor="black", zorder=6, label="θ")
+    ax.scatter([x0], [y0], s=110, marker="P", color=color, edgecolor="black", zorder=6, label="θ")
     if probe.grad_norm > 0:
         ax.annotate("", xy=(x0 + probe.arrow[0], y0 + probe.arrow[1]), xytext=(x0, y0),
                     arrowprops=dict(arrowstyle="-|>", color=color, lw=2.2), zorder=6)

@@ -66,12 +66,16 @@ def plot_batch_controls(controls: dict[str, dict], labels: dict[str, str],
 
 
 def plot_loss_profiles(solutions: dict[str, dict], alphas: np.ndarray, direction: str, ax=None):
-    """Training (solid) and test (dashed) loss along one direction through each solution."""
+    """Training (solid) and test (dashed) loss along one direction through each solution
+    (told apart by colour and marker: circles, squares)."""
     ax = _axes(ax)
-    for (name, sol), color in zip(solutions.items(), (BLUE, ORANGE), strict=False):
+    every = max(1, len(alphas) // 10)
+    for (name, sol), color, marker in zip(solutions.items(), (BLUE, ORANGE), "os", strict=False):
         prof = sol["profiles"][direction]
-        ax.plot(alphas, prof["train_loss"], color=color, ls="-", label=f"{name}: training")
-        ax.plot(alphas, prof["test_loss"], color=color, ls="--", label=f"{name}: test")
+        ax.plot(alphas, prof["train_loss"], color=color, ls="-", marker=marker, ms=5,
+                markevery=every, label=f"{name}: training")
+        ax.plot(alphas, prof["test_loss"], color=color, ls="--", marker=marker, ms=5,
+                mfc="none", markevery=every, label=f"{name}: test")
     ax.set(xlabel="step α along the direction", ylabel="loss", yscale="log")
     ax.legend(loc="upper center")
     return ax
@@ -94,7 +98,8 @@ def plot_escape_times(times: dict[str, np.ndarray], ax=None, *, full_batch: str 
     ax = _axes(ax)
     names = list(times)
     data = [np.asarray(times[b])[np.asarray(times[b]) > 0] for b in names]
-    ax.boxplot(data, orientation="horizontal", widths=0.5, showfliers=False)
+    ax.boxplot(data, orientation="horizontal", widths=0.5, showfliers=False,
+               medianprops=dict(color="black", lw=2.5))  # the median: the thick line
     jitter = np.random.default_rng(0)
     for i, values in enumerate(data, start=1):
         ax.plot(values, i + 0.18 * jitter.uniform(-1, 1, values.size), ".", color=BLUE,
@@ -117,7 +122,8 @@ def plot_rate_against_beta(betas: np.ndarray, rates: dict[str, np.ndarray], ax=N
 
 
 def plot_sharpness_tracks(runs: dict[str, dict], axes=None, *, top: float | None = None):
-    """λ_max (top, with 2/lr dashed; clipped at ``top``) and the loss (bottom), per lr."""
+    """λ_max (top, with 2/lr dashed and labelled; clipped at ``top``) and the loss (bottom), per
+    lr; each lr has its colour and marker."""
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(8.0, 6.0), sharex=True)
     for (lr, run), (color, marker, _) in zip(runs.items(), SERIES, strict=False):
@@ -125,8 +131,14 @@ def plot_sharpness_tracks(runs: dict[str, dict], axes=None, *, top: float | None
         shown = "" if top is None or limit <= top else ", off the scale"
         axes[0].plot(run["steps"], run["sharpness"], color=color, marker=marker, ms=4,
                      markevery=15, lw=1.2, label=f"η = {lr} (2/η = {limit:.3g}{shown})")
-        axes[0].axhline(limit, color=color, ls="--", lw=1)
-        axes[1].plot(np.arange(len(run["loss"])), run["loss"], color=color, lw=0.8)
+        if not shown:  # 2/η on the scale: a dashed line, labelled at its right end
+            axes[0].axhline(limit, color=color, ls="--", lw=1)
+            axes[0].annotate(f"2/η = {limit:.3g}", (1.0, limit), xycoords=("axes fraction", "data"),
+                             xytext=(4, 0), textcoords="offset points", color=color,
+                             va="center", fontsize=11)
+        n = len(run["loss"])
+        axes[1].plot(np.arange(n), run["loss"], color=color, lw=0.8, marker=marker, ms=4,
+                     markevery=max(1, n // 12))
     axes[0].set(ylabel="sharpness λ_max (dashed: 2/η)", ylim=(0, top))
     axes[1].set(xlabel="step of full-batch gradient descent", ylabel="training loss",
                 yscale="log")
@@ -141,7 +153,8 @@ def plot_cost_per_update(cases: dict[str, dict], ax=None):
         sizes = np.array([int(b) for b in rows])
         median = np.array([rows[b]["median_s"] for b in rows]) * 1e3
         ax.loglog(sizes, median, color=color, marker=marker, ls=style, label=name)
-        ax.loglog(sizes, median[0] * sizes, color=color, ls=":", lw=1)
+        ax.loglog(sizes, median[0] * sizes, color=color, ls=":", lw=1, marker=marker, ms=4,
+                  mfc="none")
     ax.set(xlabel="batch size B", ylabel="time per update (ms)")
     ax.legend(title="dotted: if time grew like B")
     return ax
