@@ -64,7 +64,7 @@ def chromium_missing_reason() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the playwright Python package is not installed (it is pinned in requirements.txt)"
+        return "the playwright Python package is not installed (python3 course.py test installs it)"
     return None
 
 
