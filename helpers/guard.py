@@ -121,6 +121,7 @@ def _render(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: A
 def handle_error(shell: Any, etype: type, value: BaseException, tb: Any,
                  tb_offset: Any = None) -> None:
     """IPython custom exception handler: plain words for the confusing cases."""
+    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # %debug still works
     if issubclass(etype, KeyboardInterrupt):
         TRACKER.interrupted = TRACKER.current
     if hasattr(value, "_render_traceback_"):  # an exception that tells itself (Interrupted)
