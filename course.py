@@ -6,6 +6,7 @@
     python3 course.py test         run every test (lint, units, strict nbval, hygiene, browser)
     python3 course.py execute      re-execute notebooks in place (the only source of outputs)
     python3 course.py translate    the Chinese editions: status | build | skeleton | accept
+    python3 course.py stress       execute every notebook 5 times with nbconvert; report stalls
     python3 course.py slides       build offline slide decks of every notebook into slides/
     python3 course.py screenshots  regenerate the README screenshots (docs/screenshots/)
     python3 course.py editions     write student and teacher editions into build/editions/
@@ -132,6 +133,9 @@ def _install(profile: str) -> None:
     code = _run([*pip, *lean, "-r", LOCKS[profile], "-e", "."])
     if code:
         sys.exit(f"pip install failed (exit {code})")
+    # the kernels of this environment load helpers.guard: plain-language errors for students
+    if _run([VENV_PY, "-m", "helpers.guard", "--install"]):
+        sys.exit("could not write the kernel configuration (helpers.guard --install)")
     _stamp_file(profile).write_text(_stamp(profile))
 
 
@@ -223,6 +227,12 @@ def cmd_execute(extra: list[str]) -> int:
     return _run([VENV_PY, "-m", "tools.execute", *extra])
 
 
+def cmd_stress(extra: list[str]) -> int:
+    """Run every notebook several times with plain nbconvert; report stalls (tools/stress.py)."""
+    ensure_venv()
+    return _run([VENV_PY, "-m", "tools.stress", *extra])
+
+
 def cmd_translate(extra: list[str]) -> int:
     """The Chinese editions: status, build, skeleton, accept (tools/translate.py)."""
     ensure_venv()
@@ -240,6 +250,7 @@ COMMANDS = {
     "lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "slides": cmd_slides,
     "screenshots": cmd_screenshots, "editions": cmd_editions, "site": cmd_site,
     "launch": cmd_launch, "lock": cmd_lock, "present": cmd_present, "translate": cmd_translate,
+    "stress": cmd_stress,
 }  # fmt: skip
 
 

@@ -39,14 +39,20 @@ def enable_custom_widget_manager():
         f.write("enabled\\n")
 '''
 DRIVER = '''\
-import json, sys
+import contextlib, json, sys
 import nbformat
 from nbclient import NotebookClient
 
-path, cwd = sys.argv[1], sys.argv[2]
+path, cwd, root = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, root)  # only for tools.execute's guard against a missed kernel reply
+try:
+    from tools.execute import sliced_reply_polling
+except ImportError:
+    sliced_reply_polling = contextlib.nullcontext
 nb = nbformat.read(path, as_version=4)
-NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True,
-               resources={"metadata": {"path": cwd}}).execute()
+with sliced_reply_polling():
+    NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True,
+                   resources={"metadata": {"path": cwd}}).execute()
 errors = [f"cell {i}: {o.get('ename')}: {o.get('evalue')}" for i, c in enumerate(nb.cells)
           if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
 install = [c for c in nb.cells if "colab-install" in c.metadata.get("tags", [])]
@@ -107,7 +113,7 @@ def _versions(colab) -> dict[str, str]:
 def _execute(colab, path: Path) -> dict:
     """Run one notebook copy in the Colab-like kernel: its errors and install-cell outputs."""
     out = _run([colab["py"], colab["tmp"] / "driver.py", colab["work"] / path.name,
-                colab["work"]], colab["env"], colab["work"])  # fmt: skip
+                colab["work"], ROOT], colab["env"], colab["work"])  # fmt: skip
     return json.loads(out.strip().splitlines()[-1])
 
 
