@@ -113,14 +113,40 @@ def test_students_write_an_algorithm(notebook_path):
         assert "check_function(" in stub.source and "NotImplementedError" in stub.source
 
 
-def test_html_export_has_alt_text_for_every_image(notebook_path):
-    """nbconvert's HTML export (classic template, which reads the cell's `alt`) misses none."""
-    from nbconvert import HTMLExporter
+def _image_alts(html: str) -> list[str | None]:
+    """The alt attribute of every <img> of an HTML page (None where it has none)."""
+    from bs4 import BeautifulSoup
 
-    body, _ = HTMLExporter(template_name="classic").from_notebook_node(
-        read_notebook(notebook_path)
-    )
+    return [img.get("alt") for img in BeautifulSoup(html, "html.parser").find_all("img")]
+
+
+@pytest.mark.parametrize("template", ["classic", "course_html"])
+def test_html_export_has_alt_text_for_every_image(notebook_path, template):
+    """The HTML page (nbconvert's classic template, or the course's course_html, lab-styled)
+    gives every figure the cell's alt text. nbconvert's lab template, the default of
+    `jupyter nbconvert --to html`, writes no alt at all (its data_png block reads none)."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    from tools.slides import TEMPLATES
+
+    config = Config()
+    config.TemplateExporter.extra_template_basedirs = [str(TEMPLATES)]
+    nb = read_notebook(notebook_path)
+    body, _ = HTMLExporter(config=config, template_name=template).from_notebook_node(nb)
+    alts = _image_alts(body)
+    assert alts, "no figure in the page"
     assert "No description has been provided for this image" not in body
+    assert all(alt and len(alt.split()) >= 5 for alt in alts), "an image without alt text"
+
+
+def test_slide_deck_has_alt_text_for_every_image(notebook_path, tmp_path):
+    """The reveal.js deck (tools/slides.py) gives every figure the cell's alt text."""
+    from tools.slides import build_deck
+
+    html = build_deck(notebook_path, tmp_path).read_text(encoding="utf-8")
+    alts = _image_alts(html)
+    assert alts and all(alt and len(alt.split()) >= 5 for alt in alts), "an image without alt"
 
 
 def _slide_type(cell) -> str:
