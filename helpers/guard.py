@@ -39,7 +39,8 @@ else:
 '''
 NEXT_STEP = ("Next step: run the cells above this one first, starting with the setup cell at "
              "the top (JupyterLab: Run ▸ Run All Above Selected Cell), then run this cell "
-             "again. After a kernel restart every cell has to run again.")
+             "again. After a kernel restart every cell has to run again. If no cell above "
+             "defines it, check its spelling.")
 INSIDE_HELPERS = "(raised by the course's helpers: the message above says what to change)"
 INTERRUPTED = ("Interrupted: the cell stopped before it finished. Run it again to get all its "
                "results; a cell below that needs one of them will say so.")
@@ -99,8 +100,8 @@ def name_error_hint(value: BaseException) -> str:
     """The next step for a NameError: which name is missing and what to run."""
     name = getattr(value, "name", None)
     what = f"`{name}` is" if name else "a name used here is"
-    return (f"{what} not defined yet: the cell that defines it has not run in this kernel. "
-            + NEXT_STEP)
+    return f"{what} not defined yet: the cell that defines it has not run in this kernel. " + (
+        NEXT_STEP)
 
 
 def wrap(text: str) -> str:
