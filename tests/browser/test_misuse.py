@@ -79,9 +79,10 @@ def _course_kernels_load_the_guard() -> None:
     guard.install()
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_last_cell_first(lab_server, page, path: Path) -> None:
+@pytest.mark.parametrize("number", ["00", "03", "06"])
+def test_last_cell_first(lab_server, page, number: str) -> None:
     """A fresh kernel, the last code cell run first: it says to run the cells above."""
+    path = _notebook(number)
     open_notebook(page, lab_server, _rel(path))
     last = code_cells(path)[-1]
     run_cell(page, last)
@@ -92,7 +93,7 @@ def test_last_cell_first(lab_server, page, path: Path) -> None:
 def test_restart_half_way_and_continue(lab_server, page) -> None:
     """Run the first half, restart the kernel, go on from the middle: a NameError with the
     next step; doing that step makes the cell and every cell below it work."""
-    path = _notebook("03")
+    path = _notebook("02")
     open_notebook(page, lab_server, _rel(path))
     codes = code_cells(path)
     middle = codes[len(codes) // 2]
@@ -109,10 +110,9 @@ def test_restart_half_way_and_continue(lab_server, page) -> None:
         report["errors"])
 
 
-@pytest.mark.parametrize("number", ["02", "06"])
-def test_run_all_twice(lab_server, page, page_log, number: str) -> None:
+def test_run_all_twice(lab_server, page, page_log) -> None:
     """Run all, then run all again in the same kernel: no errors, widgets still widgets."""
-    path = _notebook(number)
+    path = _notebook("02")
     open_notebook(page, lab_server, _rel(path))
     run_all_and_wait(page)
     run_all_and_wait(page)
@@ -149,9 +149,9 @@ def test_interrupt_the_longest_cell_and_continue(lab_server, page) -> None:
         assert_clear(page, index)
 
 
-@pytest.mark.parametrize("garbage", ['"twelve"', "None", "np.zeros(3)", "[[1, 2], [3]]"])
-def test_garbage_exercise_answer(lab_server, page, garbage: str) -> None:
-    """A string, None or a wrong-shape array as an exercise answer: the checker's own words."""
+def test_garbage_exercise_answers(lab_server, page) -> None:
+    """A string, None, a wrong-shape array or a ragged list as an exercise answer: the
+    checker's own words, never an error."""
     path = _notebook("02")
     cells = _cells(path)
     index = max(i for i, c in enumerate(cells) if "exercise-compute" in c["metadata"].get(
@@ -160,10 +160,11 @@ def test_garbage_exercise_answer(lab_server, page, garbage: str) -> None:
     assert re.search(r"^answer = \.\.\.", source, re.M), "the exercise cell's answer line"
     open_notebook(page, lab_server, _rel(path))
     run_cell(page, index, "notebook:run-all-above")
-    set_cell_source(page, index, re.sub(r"^answer = \.\.\..*$", f"answer = {garbage}",
-                                        source, count=1, flags=re.M))
-    run_cell(page, index)
-    out = cell_output(page, index)
-    assert not out["errors"], f"answer = {garbage} ended in an error:\n{out['errors']}"
-    assert not HELPERS_FRAME.search(out["text"])
-    assert "Exercise" in out["text"] and "✓ Correct" not in out["text"], out["text"]
+    for garbage in ('"twelve"', "None", "np.zeros(3)", "[[1, 2], [3]]"):
+        set_cell_source(page, index, re.sub(r"^answer = \.\.\..*$", f"answer = {garbage}",
+                                            source, count=1, flags=re.M))
+        run_cell(page, index)
+        out = cell_output(page, index)
+        assert not out["errors"], f"answer = {garbage} ended in an error:\n{out['errors']}"
+        assert not HELPERS_FRAME.search(out["text"])
+        assert "Exercise" in out["text"] and "✓ Correct" not in out["text"], out["text"]
