@@ -4,10 +4,16 @@
 
 Each run is a plain ``jupyter nbconvert --to notebook --execute`` with a cell timeout (what an
 instructor, Jupyter Book or another CI would run), writing into a temporary folder: the
-course's own executor is not involved. Runs go on ``--workers`` processes at once. A run that
-hits the cell timeout, or that outlives ``--wall`` seconds in all, counts as a stall; any other
-failure as an error. The table lists each notebook's runs, stalls, errors and times; the exit
-code is 1 when any run stalled or failed.
+course's own executor is not involved. Runs go on ``--workers`` processes at once.
+
+A stall rarely ends in an error: the client misses a reply the kernel has sent and finds it
+only when the cell timeout expires, so the run finishes late but "successfully". The stall is
+read from the executed copy instead: the kernel's own timestamps show it idle between one
+cell and the next for at least half the cell timeout (normally milliseconds). A run with such
+a wait, a cell-timeout error, or one that outlives ``--wall`` seconds counts as a stall; any
+other failure as an error. (A stall on the very last cell leaves no next cell to show it.)
+The table lists each notebook's runs, stalls, errors and times; the exit code is 1 when any
+run stalled or failed.
 """
 
 from __future__ import annotations
