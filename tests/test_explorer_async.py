@@ -215,6 +215,28 @@ def test_runner_hands_outcomes_back_on_the_loops_thread() -> None:
         loop.close()
 
 
+def test_runner_runs_one_thread_per_kind_and_only_the_latest_waiting_job() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        gate, got = threading.Event(), {}
+        runner = BackgroundRunner(loop, processes=())
+
+        def job(n: int) -> Job:
+            return Job(kind="point", generation=n, run=lambda: (gate.wait(10), n)[1],
+                       started=0.0)
+
+        for n in (1, 2, 3, 4):  # a drag over slow points: 3 is replaced by 4 before its turn
+            runner.submit(job(n), lambda j, r, e: got.update({j.generation: (r, e)}))
+        assert len(runner.threads) == 2  # a stuck analysis does not hold up the next one
+        gate.set()
+        pump(loop, lambda: len(got) == 4)
+        assert got[1] == (1, None) and got[2] == (2, None) and got[4] == (4, None)
+        assert got[3][0] is None and "superseded" in str(got[3][1])
+        assert runner.join(5.0) and len(runner.threads) == 0
+    finally:
+        loop.close()
+
+
 @pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
 def test_a_search_in_a_child_process_gives_the_same_points_and_can_be_killed() -> None:
     loop = asyncio.new_event_loop()

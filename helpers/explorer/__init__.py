@@ -2,7 +2,8 @@
 
 Logic and view are separate modules; :class:`SurfaceExplorer` composes them:
 
-* :mod:`~helpers.explorer.model` holds the state (surface, point, report, messages).
+* :mod:`~helpers.explorer.model` holds the state (surface, point, report, messages; the
+  state and the loading of a surface are in :mod:`~helpers.explorer.loading`).
   ``pick(point)`` is the programmatic twin of a click and returns the
   :class:`~helpers.symbolic.PointReport` of :func:`~helpers.symbolic.analyze_point` — the
   explorer never re-implements derivatives or classification. A pick within ``snap_radius``
@@ -13,9 +14,11 @@ Logic and view are separate modules; :class:`SurfaceExplorer` composes them:
   :func:`~helpers.parsing.parse_loss`. A rejected formula keeps the last good surface and puts
   the message in ``state.error`` and the side panel. With ``background=True`` (what the
   widget does) neither waits: the new surface or the picked point shows at once, the critical
-  points and the classification follow from a worker thread
+  points and the classification follow from a forked child or a thread
   (:mod:`~helpers.explorer.worker`), ``stop()`` gives them up, and a newer surface or pick
-  makes an older analysis stale, so its outcome is never drawn.
+  makes an older analysis stale, so its outcome is never drawn. A notebook cell that builds
+  the explorer gets the full analysis at once: the background is only for the widget's
+  controls, after it is displayed.
 * :mod:`~helpers.explorer.panel` writes the side panel (value, g, H, eigenvalues, kind).
 * :mod:`~helpers.explorer.canvas`: ``figure()`` draws on a matplotlib Figure made without
   pyplot (works with any backend); a pick only moves the point's marks

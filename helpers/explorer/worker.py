@@ -31,6 +31,7 @@ from typing import Any
 from helpers.explorer.model import Job
 
 Done = Callable[[Job, Any, "BaseException | None"], None]
+THREADS_PER_KIND = 2  # e.g. a stuck analysis and the latest one; later jobs wait their turn
 
 
 def run_job(job: Job) -> tuple[Any, BaseException | None]:
@@ -39,10 +40,6 @@ def run_job(job: Job) -> tuple[Any, BaseException | None]:
         return job.run(), None
     except Exception as exc:  # noqa: BLE001 - the model turns it into a message
         return None, exc
-
-
-def _work(job: Job, future: Future) -> None:
-    future.set_result(run_job(job))
 
 
 def can_fork() -> bool:
@@ -110,6 +107,9 @@ class BackgroundRunner:
         self.processes = tuple(processes)
         self.threads: list[threading.Thread] = []  # started and maybe still running
         self.children: dict[Job, Child] = {}  # forked children, until cancelled or ended
+        self._lock = threading.Lock()
+        self._running: dict[str, int] = {}  # threads running jobs, per kind
+        self._queued: dict[str, tuple[Job, Future]] = {}  # the latest job waiting, per kind
 
     def _loop(self) -> asyncio.AbstractEventLoop | None:
         if self.loop is not None:
@@ -143,11 +143,44 @@ class BackgroundRunner:
         """Start the job in a forked child (long kinds, where fork exists) or a thread."""
         name = f"explorer-{job.kind}-{job.generation}"
         proc, parent = self._fork(job) if job.kind in self.processes else (None, None)
-        target, args = (_work, (job, future)) if proc is None else \
-            (_wait_child, (proc, parent, future))
+        if proc is not None:
+            target, args = _wait_child, (proc, parent, future)
+        elif self._wait_turn(job, future):
+            return  # a thread of this kind runs: it takes this job when it is done
+        else:
+            target, args = self._work_in_turn, (job, future)
         thread = threading.Thread(target=target, args=args, daemon=True, name=name)
         thread.start()
         self.threads = [t for t in self.threads if t.is_alive()] + [thread]
+
+    def _wait_turn(self, job: Job, future: Future) -> bool:
+        """Queue the job behind its kind's running threads (True), or count one more.
+
+        Threads cannot be stopped: with THREADS_PER_KIND analyses of a kind running (say a
+        stuck one and the latest), only the latest further job waits; one it replaces is
+        settled as superseded (its outcome is stale anyway), so a slider dragged over slow
+        points never piles up threads.
+        """
+        with self._lock:
+            if self._running.get(job.kind, 0) < THREADS_PER_KIND:
+                self._running[job.kind] = self._running.get(job.kind, 0) + 1
+                return False
+            replaced = self._queued.get(job.kind)
+            self._queued[job.kind] = (job, future)
+        if replaced is not None:
+            replaced[1].set_result((None, RuntimeError("superseded by a newer analysis")))
+        return True
+
+    def _work_in_turn(self, job: Job, future: Future) -> None:
+        """In a thread: run the job, then the queued one of its kind, until none is left."""
+        while True:
+            future.set_result(run_job(job))
+            with self._lock:
+                queued = self._queued.pop(job.kind, None)
+                if queued is None:
+                    self._running[job.kind] -= 1
+                    return
+            job, future = queued
 
     def _fork(self, job: Job) -> tuple[Child | None, Any]:
         """(child, pipe end) running the job, or (None, None) where fork fails.
