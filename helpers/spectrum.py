@@ -7,9 +7,12 @@ experiment, the inspectors, the explorer) uses these functions, so "zero", "sadd
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from helpers.validation import array, text
 
 EIG_TOL = 1e-6  # relative zero band of analyze_point: |λ| ≤ EIG_TOL·max(1, max|λ|)
 
@@ -24,9 +27,11 @@ class Inertia(NamedTuple):
 
 def zero_threshold(eigvals: Any, tol: float, *, relative: bool = False) -> float:
     """The band |λ| ≤ threshold that counts as zero: tol, or tol·max(1, max|λ|) if relative."""
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real):
+        raise TypeError(f"the zero tolerance tol must be a number; got {tol!r}.")
     if not np.isfinite(tol) or tol < 0:
         raise ValueError(f"the zero tolerance must be a non-negative number; got {tol}.")
-    lam = np.asarray(eigvals, dtype=float).reshape(-1)
+    lam = array("eigvals", eigvals, finite=False).reshape(-1)
     if not relative:
         return float(tol)
     return float(tol) * max(1.0, float(np.max(np.abs(lam))) if lam.size else 1.0)
@@ -34,7 +39,7 @@ def zero_threshold(eigvals: Any, tol: float, *, relative: bool = False) -> float
 
 def inertia(eigvals: Any, tol: float = 0.0, *, relative: bool = False) -> Inertia:
     """Counts of negative, zero and positive eigenvalues; |λ| ≤ threshold counts as zero."""
-    lam = np.asarray(eigvals, dtype=float).reshape(-1)
+    lam = array("eigvals", eigvals, finite=False).reshape(-1)
     zero = np.abs(lam) <= zero_threshold(lam, tol, relative=relative)
     return Inertia(int(np.sum((lam < 0) & ~zero)), int(np.sum(zero)),
                    int(np.sum((lam > 0) & ~zero)))
@@ -42,6 +47,8 @@ def inertia(eigvals: Any, tol: float = 0.0, *, relative: bool = False) -> Inerti
 
 def kind_from_inertia(counts: Inertia) -> str:
     """Second-order test: both signs → saddle; a zero → degenerate; else minimum or maximum."""
+    if not all(hasattr(counts, f) for f in Inertia._fields):
+        raise TypeError(f"counts must be an Inertia, e.g. inertia(eigvals, tol); got {counts!r}.")
     if counts.negative and counts.positive:
         return "saddle point"
     if counts.zero:
@@ -51,6 +58,7 @@ def kind_from_inertia(counts: Inertia) -> str:
 
 def verdict_text(kind: str, resolved_kind: str) -> str:
     """One-line verdict: the kind, and what decided a degenerate or non-smooth point."""
+    text("kind", kind), text("resolved_kind", resolved_kind)
     if kind == "degenerate":
         return f"degenerate → {resolved_kind}"
     if kind == "undetermined":

@@ -10,6 +10,7 @@ import numpy as np
 import sympy as sp
 
 from helpers.symbolic import compile_numeric
+from helpers.validation import instance
 
 x, y = sp.symbols("x y")
 w1, w2 = sp.symbols("w1 w2")
@@ -114,6 +115,7 @@ def get_surface(name: str) -> Surface:
 def loss_and_grad(surface: Surface) -> tuple[Callable[[np.ndarray], np.ndarray],
                                              Callable[[np.ndarray], np.ndarray]]:
     """Numeric loss(theta) (theta (..., 2)) and grad(theta) (theta (2,)) of a 2-variable surface."""
+    instance("surface", surface, Surface, "a Surface, e.g. get_surface('double well')")
     if len(surface.variables) != 2:
         raise ValueError(f"{surface.name} has {len(surface.variables)} variables; need 2")
     value, grad_fn, _ = compile_numeric(surface.expr, surface.variables)

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MEMORY_LIMIT", "array", "boolean", "callback", "choice", "fits_in_memory",
-           "human_bytes", "real", "seed_value", "whole", "whole_tuple"]
+           "generator", "human_bytes", "instance", "real", "seed_value", "text", "whole",
+           "whole_tuple"]
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes one call may plan to hold (a laptop's share for a course)
 
@@ -97,6 +98,27 @@ def seed_value(name: str, value: Any) -> int:
     if value < 0:
         raise ValueError(f"{name} must be a whole number ≥ 0; got {_given(value)}.")
     return int(value)
+
+
+def generator(name: str, value: Any) -> np.random.Generator:
+    """A numpy Generator from a whole-number seed ≥ 0 (or the Generator itself)."""
+    if isinstance(value, np.random.Generator):
+        return value
+    return np.random.default_rng(seed_value(name, value))
+
+
+def instance(name: str, value: Any, kind: type | tuple[type, ...], example: str) -> Any:
+    """``value`` if it is a ``kind``; else a TypeError naming what was expected."""
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be {example}; got {_given(value)}.")
+    return value
+
+
+def text(name: str, value: Any) -> str:
+    """``value`` if it is a string."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string; got {_given(value)}.")
+    return value
 
 
 def callback(name: str, value: Any, call: str) -> Callable | None:

@@ -10,6 +10,8 @@ from helpers.networks.experiment import ExperimentResult
 from helpers.networks.mlp import MLP
 from helpers.networks.roots import levenberg_marquardt, newton
 from helpers.spectrum import Inertia, inertia, kind_from_inertia
+from helpers.timing import interruptible
+from helpers.validation import array, fits_in_memory, instance, real, whole
 
 __all__ = ["L2Path", "follow_l2"]
 
@@ -46,7 +48,8 @@ class L2Path:
 
 def _check_levels(result: ExperimentResult, l2_values) -> np.ndarray:
     """The L2 weights as a float array: 1-D, non-negative, from result.l2 strictly down."""
-    l2_values = np.asarray(l2_values, dtype=float)
+    instance("result", result, ExperimentResult, "the result of minimum_ratio_experiment(...)")
+    l2_values = array("l2_values", l2_values)
     if l2_values.ndim != 1 or l2_values.size < 1 or np.any(l2_values < 0):
         raise ValueError("l2_values must be a 1-D sequence of non-negative L2 weights.")
     if l2_values[0] != result.l2 or np.any(np.diff(l2_values) >= 0):
@@ -101,6 +104,21 @@ def follow_l2(
     Eigenvalues are counted with the experiment's zero tolerance.
     """
     l2_values = _check_levels(result, l2_values)
+    whole("newton_iters", newton_iters, low=0, example=20)
+    whole("lm_iters", lm_iters, low=0, example=100)
+    real("max_jump", max_jump, low=0.0, low_open=True)
+    fits_in_memory(f"following {len(result.certified):,} points through {len(l2_values):,} "
+                   "L2 weights", 8.0 * 2 * len(l2_values) * len(result.certified)
+                   * (result.model.n_params + 8))
+    level = [0]
+    with interruptible(lambda: f"follow_l2 stopped at L2 weight {level[0] + 1} of "
+                               f"{len(l2_values)}; nothing was returned."):
+        return _follow(result, l2_values, newton_iters, lm_iters, max_jump, level)
+
+
+def _follow(result: ExperimentResult, l2_values: np.ndarray, newton_iters: int, lm_iters: int,
+            max_jump: float, level: list[int]) -> L2Path:
+    """follow_l2 on checked arguments; ``level[0]`` says which weight is being worked on."""
     model = MLP(result.model.n_in, result.model.n_hidden, result.model.n_out, l2=result.l2)
     cert = result.certified
     n, P, K = len(cert), model.n_params, len(l2_values)
@@ -111,6 +129,7 @@ def follow_l2(
     n_neg, n_zero = np.full((K, n), -1), np.full((K, n), -1)
     ok = np.ones(n, dtype=bool)
     for k, l2 in enumerate(l2_values):
+        level[0] = k
         model.l2 = float(l2)
         prev = theta.copy()
         if k > 0 and ok.any():

@@ -13,6 +13,16 @@ from scipy.sparse.linalg import LinearOperator, eigsh
 
 from helpers.networks.mlp import MLP
 from helpers.spectrum import sign_fixed
+from helpers.validation import (
+    array,
+    callback,
+    fits_in_memory,
+    generator,
+    instance,
+    real,
+    seed_value,
+    whole,
+)
 
 __all__ = [
     "DEFAULT_NCV",
@@ -46,10 +56,16 @@ def lowest_eigenpair(
     ``ncv`` is the Lanczos basis size (memory ncv·P floats); None picks DEFAULT_NCV, or
     LARGE_NCV when n_params > LARGE_P. The start vector is drawn from ``seed``.
     """
-    n = int(n_params)
-    if n < 2:
-        raise ValueError(f"n_params must be at least 2; got {n_params!r}.")
-    rng = np.random.default_rng(seed)
+    callback("hvp", hvp, "hvp(v) → H·v")
+    n = whole("n_params", n_params, low=2, example=100)
+    rng = generator("seed", seed)
+    tol = real("tol", tol, low=0.0)
+    if ncv is not None:
+        whole("ncv", ncv, low=3, example=DEFAULT_NCV)
+    if maxiter is not None:
+        whole("maxiter", maxiter, low=1, example=1000)
+    fits_in_memory(f"a Lanczos basis of {ncv or DEFAULT_NCV} vectors of {n:,}",
+                   8.0 * n * min(n, ncv or LARGE_NCV))
     v0 = rng.standard_normal(n)
     op = LinearOperator((n, n), matvec=lambda v: hvp(np.asarray(v, dtype=float).ravel()),
                         dtype=float)
@@ -66,7 +82,10 @@ def lowest_eigenpair(
 
 def dense_lowest_eigenpair(H: np.ndarray) -> tuple[float, np.ndarray]:
     """The dense route: ``np.linalg.eigh`` on the full matrix (memory O(P²), time O(P³))."""
-    eigvals, eigvecs = np.linalg.eigh(np.asarray(H, dtype=float))
+    H = array("H", H, ndim=2)
+    if H.shape[0] != H.shape[1] or H.shape[0] == 0:
+        raise ValueError(f"H must be a square matrix; got shape {H.shape}.")
+    eigvals, eigvecs = np.linalg.eigh(H)
     return float(eigvals[0]), sign_fixed(eigvecs[:, 0])
 
 
@@ -84,8 +103,13 @@ def make_network_problem(
     theta is a random initialisation of the student (seeded), where the Hessian is indefinite.
     The actual size is ``model.n_params = h·(n_in + 2) + 1``.
     """
-    if n_params_target < n_in + 3:
-        raise ValueError(f"n_params_target must be at least {n_in + 3}; got {n_params_target}.")
+    n_in = whole("n_in", n_in, low=1, example=8)
+    n_samples = whole("n_samples", n_samples, low=1, example=256)
+    scale = real("scale", scale, low=0.0)
+    n_params_target = whole("n_params_target", n_params_target, low=n_in + 3, example=1000)
+    seed = seed_value("seed", seed)
+    fits_in_memory(f"a network of about {n_params_target:,} parameters on {n_samples:,} samples",
+                   8.0 * 6 * n_params_target * (1 + n_samples / (n_in + 2)))
     h = max(1, round((n_params_target - 1) / (n_in + 2)))
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n_samples, n_in))
@@ -100,6 +124,7 @@ def network_hvp(
     model: MLP, theta: np.ndarray, X: np.ndarray, y: np.ndarray
 ) -> Callable[[np.ndarray], np.ndarray]:
     """The map v ↦ H(theta)·v for a network problem (forward/backward pass computed once)."""
+    instance("model", model, MLP, "an MLP, e.g. MLP(2, 3, 1)")
     theta = np.array(theta, dtype=float)
     X = np.array(X, dtype=float)
     y = np.array(y, dtype=float)
@@ -116,9 +141,11 @@ def loss_along_direction(
     ts: np.ndarray,
 ) -> np.ndarray:
     """Loss L(theta + t·direction) for every t in ts (direction used as given, not normalised)."""
-    theta = np.asarray(theta, dtype=float)
-    direction = np.asarray(direction, dtype=float)
+    instance("model", model, MLP, "an MLP, e.g. MLP(2, 3, 1)")
+    theta = array("theta", theta, ndim=1)
+    direction = array("direction", direction)
+    ts = array("ts", ts, ndim=(0, 1))
     if direction.shape != theta.shape:
         raise ValueError(f"direction must have shape {theta.shape}; got {direction.shape}.")
-    return np.array([model.loss(theta + t * direction, X, y) for t in np.asarray(ts, dtype=float)])
+    return np.array([model.loss(theta + t * direction, X, y) for t in np.atleast_1d(ts)])
 

@@ -29,13 +29,14 @@ import numpy as np
 
 from helpers.networks import deep_hessian, deep_passes, second_order
 from helpers.networks.passes import WIDE, Params, Pass, forward, full_pass
+from helpers.validation import array, fits_in_memory, generator, real
 
 __all__ = ["MLP"]
 
 
 def _as_2d(a: np.ndarray, name: str, width: int) -> np.ndarray:
     """Return ``a`` as a float64 array of shape (..., n, width), accepting (n,) when width is 1."""
-    arr = np.asarray(a, dtype=float)
+    arr = array(name, a, finite=False)
     if arr.ndim == 1 and width == 1:
         arr = arr[:, None]
     if arr.ndim < 2 or arr.shape[-1] != width:
@@ -57,7 +58,18 @@ def _widths(n_in, n_hidden, n_out) -> tuple[int, ...]:
         if (isinstance(value, bool) or not isinstance(value, numbers.Real)
                 or int(value) != value or value < 1):
             raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return (int(n_in), *(int(h) for h in hidden), int(n_out))
+    sizes = (int(n_in), *(int(h) for h in hidden), int(n_out))
+    n_params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    fits_in_memory(f"a network with {n_params:,} parameters (its layout and a few vectors)",
+                   40.0 * n_params, "Use fewer or narrower layers.")
+    return sizes
+
+
+def _check_hessians(n_networks: int, n_params: int) -> None:
+    """Refuse, before any work, dense Hessians that would not fit in memory."""
+    fits_in_memory(f"{n_networks:,} dense Hessian(s) of {n_params:,}×{n_params:,}",
+                   3 * 8.0 * n_networks * n_params**2,
+                   "Use Hessian-vector products (hvp, lowest_eigenpair) for large networks.")
 
 
 class MLP:
@@ -66,8 +78,7 @@ class MLP:
     def __init__(self, n_in: int, n_hidden: int | tuple[int, ...], n_out: int = 1,
                  l2: float = 0.0) -> None:
         self.sizes = _widths(n_in, n_hidden, n_out)
-        if not np.isfinite(l2) or l2 < 0:
-            raise ValueError(f"l2 must be a non-negative number; got {l2!r}.")
+        l2 = real("l2", l2, low=0.0)
         self.n_in, self.n_out, self.l2 = self.sizes[0], self.sizes[-1], float(l2)
         self.hidden_sizes = self.sizes[1:-1]
         self.depth = len(self.hidden_sizes)
@@ -89,7 +100,8 @@ class MLP:
     # ------------------------------------------------------------------ parameters
     def init(self, rng: np.random.Generator | int, scale: float = 1.0) -> np.ndarray:
         """Seeded random theta: weights ~ N(0, scale²/fan_in), biases ~ N(0, 0.1²·scale²)."""
-        rng = np.random.default_rng(rng)
+        rng = generator("rng", rng)
+        scale = real("scale", scale, low=0.0)
         theta = np.empty(self.n_params)
         layout = self.layout
         for fan_in, w, b in zip(self.sizes[:-1], layout.w_slices, layout.b_slices, strict=True):
@@ -99,7 +111,7 @@ class MLP:
 
     def _theta(self, theta: np.ndarray) -> np.ndarray:
         """theta as floats with last axis P, or a ValueError."""
-        theta = np.asarray(theta, dtype=float)
+        theta = array("theta", theta, finite=False)
         if theta.ndim < 1 or theta.shape[-1] != self.n_params:
             raise ValueError(
                 f"theta must have {self.n_params} entries (last axis) for {self!r}; "
@@ -237,6 +249,7 @@ class MLP:
         thetas = np.asarray(thetas, dtype=float)
         if thetas.ndim != 2:
             raise ValueError(f"thetas must have shape (B, {self.n_params}); got {thetas.shape}.")
+        _check_hessians(len(thetas), self.n_params)
         X, y = self.data(X, y)
         if self.depth > 1:
             H = deep_hessian.deep_hessian(self.layout, self.pass_at(thetas, X, y))
@@ -251,6 +264,7 @@ class MLP:
         theta = np.asarray(theta, dtype=float)
         if theta.ndim != 1:
             raise ValueError(f"theta must be one vector of {self.n_params}; use hessian_batch.")
+        _check_hessians(1, self.n_params)
         if self.depth == 1:
             return self.hessian_batch(theta[None, :], X, y)[0]
         H = deep_hessian.deep_hessian(self.layout, self.cached_pass(theta, X, y))

@@ -6,6 +6,7 @@ import numpy as np
 
 from helpers.networks.experiment import ExperimentResult
 from helpers.networks.mlp import MLP
+from helpers.validation import instance, real
 
 __all__ = ["canonical_theta", "distinct_critical_points"]
 
@@ -17,7 +18,8 @@ def canonical_theta(model: MLP, theta: np.ndarray) -> np.ndarray:
     change sign (tanh is odd), and when hidden units are reordered. The representative has every
     unit's first input weight ≥ 0 and the units sorted by (first input weight, bias).
     """
-    W1, b1, W2, b2 = model.unpack(np.asarray(theta, dtype=float))
+    instance("model", model, MLP, "an MLP, e.g. MLP(1, 8, 1)")
+    W1, b1, W2, b2 = model.unpack(theta)
     if W1.ndim != 2:
         raise ValueError("canonical_theta takes one parameter vector, not a batch.")
     sign = np.where(W1[:, 0] < 0, -1.0, 1.0)
@@ -32,6 +34,8 @@ def distinct_critical_points(result: ExperimentResult, tol: float = 1e-6) -> lis
     Returns lists of run numbers, largest group first; two runs share a group when their
     canonical parameter vectors differ by at most ``tol`` (Euclidean norm).
     """
+    instance("result", result, ExperimentResult, "the result of minimum_ratio_experiment(...)")
+    tol = real("tol", tol, low=0.0)
     groups: list[tuple[np.ndarray, list[int]]] = []
     for r in result.certified:
         c = canonical_theta(result.model, r.theta)
