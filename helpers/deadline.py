@@ -99,7 +99,9 @@ class time_bound:  # noqa: N801 - used like a function: with time_bound(2.0) as 
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._active = False
-        self._fired = False
+        self._fires = 0  # raises sent by the watchdog ...
+        self._caught = 0  # ... and raises that arrived (a raise sent while one is pending
+        # replaces it, so fewer may arrive)
         self._armed = False
         self._traced = False
         self._at = 0.0
@@ -118,11 +120,11 @@ class time_bound:  # noqa: N801 - used like a function: with time_bound(2.0) as 
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> bool:
-        self._stop()
-        if exc_type is not None and issubclass(exc_type, self._exc):
+        ours = exc_type is not None and issubclass(exc_type, self._exc)
+        self._stop(caught=ours)
+        if ours:
             self.timed_out = True
-            return True
-        return False
+        return ours
 
     # ------------------------------------------------------------------ watchdog thread
     def _start_watchdog(self) -> bool:
@@ -141,7 +143,7 @@ class time_bound:  # noqa: N801 - used like a function: with time_bound(2.0) as 
                 if not self._active:
                     return
                 if self._armed:
-                    self._fired = True
+                    self._fires += 1
                     _async_raise(self._thread_id, self._exc)
             wait = _REPEAT
 
@@ -150,24 +152,36 @@ class time_bound:  # noqa: N801 - used like a function: with time_bound(2.0) as 
         """The class of the exception this bound raises."""
         return self._exc
 
-    def stop(self) -> None:
-        """End the bound now (idempotent; ``__exit__`` does it)."""
-        self._stop()
+    def stop(self, caught: bool = False) -> None:
+        """End the bound now (idempotent); ``caught``: one of its raises was just caught."""
+        self._stop(caught)
 
-    def _stop(self) -> None:
-        """End the bound; a raise of ours that is still pending is cancelled first."""
+    def _stop(self, caught: bool = False) -> None:
+        """End the bound; a raise of ours that is still pending is let in and caught here.
+
+        (Cancelling it with PyThreadState_SetAsyncExc(id, NULL) would leave CPython's
+        "pending" flag set, which slows every later instruction and upsets trace hooks.)
+        """
+        self._caught += caught
         while True:
             try:
                 with self._lock:
                     self._active = False
-                if self._fired and not self._traced:
-                    _async_raise(self._thread_id, None)
+                self._drain()
                 self._done.set()
                 if self._traced:
                     self._stop_tracing()
                 return
             except self._exc:  # our own raise arrived during the cleanup: finish it anyway
-                continue
+                self._caught += 1
+
+    def _drain(self) -> None:
+        """Wait (≤ 20 ms) for a raise that was sent but has not arrived yet."""
+        if self._traced or self._fires <= self._caught:
+            return
+        end = time.monotonic() + 0.02
+        while time.monotonic() < end and self._fires > self._caught:
+            _nothing()
 
     # ------------------------------------------------------------------ trace hook
     def _start_tracing(self) -> None:
@@ -187,6 +201,10 @@ class time_bound:  # noqa: N801 - used like a function: with time_bound(2.0) as 
         if self in stack:
             stack.remove(self)
         sys.settrace(_tracer if stack else _local.previous)
+
+
+def _nothing() -> None:
+    """A Python call: where a pending asynchronous raise arrives."""
 
 
 def _tracer(frame: Any, event: str, arg: Any) -> Any:
@@ -215,5 +233,5 @@ def run_within(seconds: float, fn: Callable[..., Any], *args: Any,
         with bound:
             value, timed_out = fn(*args), False
     except bound.exception:
-        bound.stop()
+        bound.stop(caught=True)
     return (default, True) if timed_out else (value, False)
