@@ -33,6 +33,7 @@ from helpers.validation import (
     callback,
     choice,
     fits_in_memory,
+    instance,
     real,
     seed_value,
     whole,
@@ -45,6 +46,7 @@ __all__ = ["DIGITS_L2", "LR", "BETA", "Start", "digits_problem", "embed_units", 
 DIGITS_L2 = 1e-6  # the L2 weight of the digits problem
 LR, BETA = 0.5, 0.9  # heavy-ball gradient descent that makes the checkpoints
 DATASETS = ("toy", "digits")
+MAX_STEPS = 100_000  # checkpoints beyond this take minutes: not for a live cell
 DIGITS_STAGE = "partitioned Newton on digits (runs × iterations)"
 
 
@@ -58,12 +60,20 @@ class Start:
     k: int
     units: int
 
+    def __post_init__(self) -> None:
+        """Checked fields: a known family and whole numbers."""
+        choice("family", self.family, ("dense", "subnet"))
+        for name in ("seed", "step", "k", "units"):
+            whole(name, getattr(self, name))
+
 
 def digits_problem(n_samples: int = 300, hidden_sizes: tuple[int, ...] = (8,),
                    l2: float = DIGITS_L2) -> tuple[MLP, np.ndarray, np.ndarray]:
     """The network and the first ``n_samples`` training digits (pixels/16, one-hot targets)."""
+    hidden_sizes = whole_tuple("hidden_sizes", hidden_sizes, example="(8,) or (8, 8)")
+    model = MLP(64, hidden_sizes, 10, l2=l2)
     task = digits_task(n_samples, seed=0)
-    return MLP(64, tuple(hidden_sizes), 10, l2=l2), task.X_train, task.Y_train
+    return model, task.X_train, task.Y_train
 
 
 def switch_off(model: MLP, theta: np.ndarray, units: int) -> np.ndarray:
@@ -96,6 +106,11 @@ def embed_units(model: MLP, theta_sub: np.ndarray, units: int) -> np.ndarray:
 def start_thetas(model: MLP, X: np.ndarray, Y: np.ndarray, seed: int, units: int,
                  steps: list[int]) -> dict[int, np.ndarray]:
     """Checkpoints {step: theta} of heavy-ball GD from init(seed) with ``units`` units on."""
+    instance("model", model, MLP, "an MLP, e.g. digits_problem()[0]")
+    whole("units", units, low=0, high=model.hidden_sizes[0], example=model.hidden_sizes[0])
+    steps = whole_tuple("steps", steps, low=0, example="[0, 30, 300]")
+    whole("the largest step", max(steps), high=MAX_STEPS,
+          advice="Longer training takes too long for a live cell.")
     theta = model.init(seed)
     if units < model.hidden_sizes[0]:
         theta = switch_off(model, theta, units)
@@ -112,6 +127,7 @@ def start_thetas(model: MLP, X: np.ndarray, Y: np.ndarray, seed: int, units: int
 def search_from(model: MLP, X: np.ndarray, Y: np.ndarray, start: Start, theta0: np.ndarray,
                 max_iter: int = 150, on_iteration=None) -> tuple[np.ndarray, int]:
     """Run partitioned Newton from theta0 (in the active units' coordinates for a subnet)."""
+    instance("start", start, Start, "a Start, e.g. Start('dense', 0, 30, 0, 8)")
     if start.family == "dense":
         return cs.partitioned_newton(model, X, Y, theta0, start.k, max_iter=max_iter,
                                      on_iteration=on_iteration)
@@ -237,7 +253,10 @@ def load_sweep(path: str | None = None) -> dict:
 
     from helpers.results_store import RESULTS_DIR
 
+    instance("path", path, (str, Path, type(None)), "a file name or None (the stored sweep)")
     file = Path(path) if path is not None else RESULTS_DIR / "minimum_ratio_v1.npz"
+    if not file.is_file():
+        raise FileNotFoundError(f"no sweep file at {file}; leave path out for the stored one.")
     with np.load(file, allow_pickle=False) as z:
         settings = json.loads(str(z["settings"]))
         if settings.get("schema") != "course.minimum_ratio/1":

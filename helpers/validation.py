@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MEMORY_LIMIT", "array", "boolean", "callback", "choice", "fits_in_memory",
-           "generator", "human_bytes", "instance", "real", "seed_value", "text", "whole",
+           "generator", "has_methods", "human_bytes", "instance", "real", "seed_value", "text", "whole",
            "whole_tuple"]
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes one call may plan to hold (a laptop's share for a course)
@@ -110,6 +110,13 @@ def generator(name: str, value: Any) -> np.random.Generator:
 def instance(name: str, value: Any, kind: type | tuple[type, ...], example: str) -> Any:
     """``value`` if it is a ``kind``; else a TypeError naming what was expected."""
     if not isinstance(value, kind):
+        raise TypeError(f"{name} must be {example}; got {_given(value)}.")
+    return value
+
+
+def has_methods(name: str, value: Any, methods: tuple[str, ...], example: str) -> Any:
+    """``value`` if it has every one of ``methods`` (a network-like object); else a TypeError."""
+    if not all(hasattr(value, m) for m in methods):
         raise TypeError(f"{name} must be {example}; got {_given(value)}.")
     return value
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers.networks.mlp import MLP
+from helpers.validation import array, callback, has_methods, instance, real, whole
 
 __all__ = ["FLAT_REL", "FLAT_SHARE", "GRAD_TOL", "THETA_MAX", "PointCheck", "check_point",
            "newton_polish", "partitioned_newton", "status_of"]
@@ -46,6 +47,9 @@ class PointCheck:
 
 def check_point(model: MLP, X: np.ndarray, Y: np.ndarray, theta: np.ndarray) -> PointCheck:
     """Loss, ‖g‖, full spectrum, Newton distance and the gradient-flat share at theta."""
+    has_methods("model", model, ("n_params", "gradient", "hessian", "loss"),
+                "a network such as MLP(64, 8, 10)")
+    theta = array("theta", theta, ndim=1, shape=(model.n_params,))
     g = model.gradient(theta, X, Y)
     lam, Q = np.linalg.eigh(model.hessian(theta, X, Y))
     gq = Q.T @ g
@@ -63,6 +67,8 @@ def check_point(model: MLP, X: np.ndarray, Y: np.ndarray, theta: np.ndarray) -> 
 def status_of(check: PointCheck, grad_tol: float = GRAD_TOL,
               theta_max: float = THETA_MAX) -> str:
     """"certified", "gradient-flat" or "not converged" (criteria in the module docstring)."""
+    instance("check", check, PointCheck, "the result of check_point(model, X, Y, theta)")
+    real("grad_tol", grad_tol, low=0.0), real("theta_max", theta_max, low=0.0)
     if check.grad_norm <= grad_tol and check.theta_norm <= theta_max:
         return "certified"
     if check.flat_share >= FLAT_SHARE:
@@ -119,9 +125,13 @@ def partitioned_newton(model: MLP, X: np.ndarray, Y: np.ndarray, theta0: np.ndar
     when it ends close (‖∇L‖ ≤ 1e-6) a few plain Newton steps try to finish.
     ``on_iteration(it)`` is called after every iteration (progress).
     """
-    if int(k) != k or k < 0 or k >= model.n_params:
-        raise ValueError(f"k must be a whole number from 0 to P − 1; got {k!r}.")
-    theta = np.array(theta0, dtype=float)
+    has_methods("model", model, ("n_params", "gradient", "hessian", "loss"),
+                "a network such as MLP(64, 8, 10)")
+    whole("k", k, low=0, high=model.n_params - 1, example=0)
+    whole("max_iter", max_iter, low=0, example=150)
+    real("grad_tol", grad_tol, low=0.0), real("radius", radius, low=0.0, low_open=True)
+    callback("on_iteration", on_iteration, "on_iteration(it)")
+    theta = array("theta0", theta0, ndim=1, shape=(model.n_params,))
     g = model.gradient(theta, X, Y)
     loss = float(model.loss(theta, X, Y))
     sign = np.ones(model.n_params)

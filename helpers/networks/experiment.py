@@ -186,12 +186,16 @@ def _gradient_descent(model: MLP, thetas: np.ndarray, X: np.ndarray, y: np.ndarr
 
 def _spectra(model: MLP, thetas: np.ndarray, X: np.ndarray, y: np.ndarray, chunk: int,
              tick: Ticker) -> np.ndarray:
-    """Eigenvalues (B, P) of the exact Hessians, formed ``chunk`` networks at a time."""
+    """Eigenvalues (B, P) of the exact Hessians, formed ``chunk`` networks at a time.
+
+    Reported as a stage of its own only when it takes several chunks (large runs).
+    """
     out = np.empty(thetas.shape)
     for start in range(0, len(thetas), chunk):
         stop = min(start + chunk, len(thetas))
         out[start:stop] = np.linalg.eigvalsh(model.hessian_batch(thetas[start:stop], X, y))
-        tick(SPECTRA_STAGE, stop, len(thetas))
+        if chunk < len(thetas):
+            tick(SPECTRA_STAGE, stop, len(thetas))
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.spectrum import inertia
+from helpers.validation import array, real
 
 __all__ = ["AMBIGUITY_FACTOR", "index_loss_correlation", "is_ambiguous", "tolerance_row",
            "zero_gap"]
@@ -19,7 +20,8 @@ AMBIGUITY_FACTOR = 10.0  # a clear gap: no |λ| within a factor 10 of the tolera
 
 def zero_gap(eigvals: np.ndarray, tol: float) -> tuple[float, float]:
     """(largest |λ| counted as zero, smallest |λ| counted as non-zero) at tolerance tol."""
-    mags = np.abs(np.asarray(eigvals, dtype=float))
+    mags = np.abs(array("eigvals", eigvals, finite=False))
+    tol = real("tol", tol, low=0.0)
     below, above = mags[mags <= tol], mags[mags > tol]
     return (float(below.max()) if below.size else 0.0,
             float(above.min()) if above.size else float("inf"))
@@ -27,9 +29,9 @@ def zero_gap(eigvals: np.ndarray, tol: float) -> tuple[float, float]:
 
 def is_ambiguous(eigvals: np.ndarray, tol: float, factor: float = AMBIGUITY_FACTOR) -> bool:
     """True when some |λ| lies within a factor ``factor`` of tol: no clear gap around zero."""
-    if tol <= 0:
-        raise ValueError(f"tol must be positive; got {tol!r}.")
-    mags = np.abs(np.asarray(eigvals, dtype=float))
+    tol = real("tol", tol, low=0.0, low_open=True)
+    factor = real("factor", factor, low=1.0)
+    mags = np.abs(array("eigvals", eigvals, finite=False))
     return bool(np.any((mags >= tol / factor) & (mags <= tol * factor)))
 
 
@@ -46,7 +48,8 @@ def _ranks(a: np.ndarray) -> np.ndarray:
 
 def index_loss_correlation(index: np.ndarray, loss: np.ndarray) -> tuple[float, float]:
     """(Pearson r, Spearman ρ) of the index (share of negative eigenvalues) with the loss."""
-    index, loss = np.asarray(index, dtype=float), np.asarray(loss, dtype=float)
+    index = array("index", index, ndim=1, finite=False)
+    loss = array("loss", loss, ndim=1, finite=False)
     if index.shape != loss.shape or index.size < 3:
         raise ValueError("index and loss need the same length, at least 3.")
     if np.ptp(index) == 0 or np.ptp(loss) == 0:
@@ -58,6 +61,12 @@ def index_loss_correlation(index: np.ndarray, loss: np.ndarray) -> tuple[float, 
 
 def tolerance_row(spectra: list[np.ndarray], loss: np.ndarray, tol: float) -> dict:
     """At one tolerance: minimum ratios, index, minima, ambiguous points and index–loss r, ρ."""
+    if isinstance(spectra, str) or not hasattr(spectra, "__len__"):
+        raise TypeError(f"spectra must be a list of eigenvalue arrays; got {spectra!r:.60}.")
+    loss = array("loss", loss, ndim=1, finite=False)
+    if len(loss) != len(spectra):
+        raise ValueError(f"loss needs one value per spectrum: {len(spectra)}; got {len(loss)}.")
+    tol = real("tol", tol, low=0.0, low_open=True)
     counts = [inertia(lam, tol) for lam in spectra]
     P = np.array([len(lam) for lam in spectra], dtype=float)
     pos = np.array([c.positive for c in counts])
