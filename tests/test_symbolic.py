@@ -20,6 +20,13 @@ from helpers.symbolic import (
 from helpers.symbolic.resolve import leading_term
 
 x, y, z, w1, w2 = sp.symbols("x y z w1 w2")
+
+
+@pytest.fixture(autouse=True)
+def _results_not_the_clock(monkeypatch):
+    """These tests check what the analysis finds, so a busy machine must not cut it short
+    (the time bound itself is tested in test_time_bounds.py)."""
+    monkeypatch.setenv("HELPERS_TIME_LIMIT", "30")
 LECTURE = (1 - w1 * w2) ** 2
 HIMMELBLAU = (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
 CAMEL = (4 - sp.Rational(21, 10) * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
@@ -590,3 +597,55 @@ def test_cached_critical_points_remembers_the_answer():
                                                                        [(-5, 5), (-5, 5)])]
     with pytest.raises(ValueError, match="bounds"):
         cached_critical_points(HIMMELBLAU, (x, y), [(5, -5), (-5, 5)])
+
+
+# ----------------------------------------------------------------- variables by name
+def test_plain_real_and_string_variables_are_interchangeable():
+    from helpers import parse_loss
+
+    f = parse_loss("x^2 - y^2")  # real symbols
+    xr, yr = sorted(f.free_symbols, key=str)
+    reference = str(analyze_point(f, (xr, yr), (0, 0)))
+    for variables in [sp.symbols("x y"), ("x", "y"), "x y", "x, y", [sp.Symbol("x"), "y"]]:
+        assert str(analyze_point(f, variables, (0, 0))) == reference
+    # the student's plain symbols with a loss in plain symbols, given as strings
+    assert analyze_point(x**2 - y**2, ("x", "y"), (0, 0)).kind == "saddle point"
+    assert str(gradient(f, ("x", "y"))) == str(gradient(x**2 - y**2, (x, y)))
+    found = critical_points(f, sp.symbols("x y"), [(-1, 1), (-1, 1)], time_limit=30)
+    assert [rep.kind for rep in found] == ["saddle point"]
+    assert found[0].variables == sp.symbols("x y")  # the caller's own symbols come back
+
+
+def test_helpers_taking_variables_accept_names_too():
+    from helpers import check_surface, parse_loss
+    from helpers.escape import numeric_surface, step_table
+    from helpers.taylor import TaylorExpansion, numeric_function
+
+    f = parse_loss("x^2 - y^2")
+    assert TaylorExpansion(f, ("x", "y")).at((1, 2))[0] == -3
+    assert float(numeric_function(f, sp.symbols("x y"))([1, 2])) == -3
+    loss, grad = numeric_surface(f, "x y")
+    assert loss([1, 2]) == -3 and np.allclose(grad([1, 2]), [2, -4])
+    rows = step_table(f, sp.symbols("x y"), (0, 0), (0, 1), -2.0, [0.1])
+    assert rows[0].actual == pytest.approx(-0.01)
+    assert check_surface(f, ("x", "y"), [(-1, 1), (-1, 1)], n=11).ok
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (("x", "y"), "the loss uses x, z but the variables given are x, y: z is not in variables"),
+        ((x,), "the loss uses x, z but the variables given are x: z is not in variables"),
+        ((x, "x"), "must not repeat a name: x is given twice"),
+        (("x", "2y"), "'2y' is not a variable name"),
+        ((x, 3), "sympy symbols or names"),
+        (42, "sympy symbols or names"),
+    ],
+)
+def test_variable_mismatch_names_both_sides(variables, message):
+    from helpers import parse_loss
+
+    f = parse_loss("x^2 + z", ("x", "z"))
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        analyze_point(f, variables, (0, 0)[: len(variables) if not isinstance(variables, int)
+                                            else 1])
