@@ -19,6 +19,18 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, eigsh
 
+from helpers.timing import interruptible
+from helpers.validation import (
+    array,
+    callback,
+    fits_in_memory,
+    has_methods,
+    instance,
+    real,
+    seed_value,
+    whole,
+)
+
 __all__ = [
     "DigitsTask",
     "SGDRun",
@@ -35,10 +47,8 @@ __all__ = [
 
 def _check_batch_size(n: int, batch_size: int) -> tuple[int, int]:
     """Validate n (number of examples) and batch_size; return them as ints."""
-    if int(n) != n or n < 1:
-        raise ValueError(f"the number of examples must be a whole number >= 1, got {n}")
-    if int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size}")
+    n = whole("the number of examples n", n, low=1, example=400)
+    batch_size = whole("batch_size", batch_size, low=1, example=32)
     if batch_size > n:
         raise ValueError(f"batch_size {batch_size} is larger than the data set ({n} examples)")
     return int(n), int(batch_size)
@@ -53,6 +63,7 @@ def updates_per_epoch(n: int, batch_size: int) -> int:
 def epoch_batches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
     """Shuffle 0..n-1 once and cut it into batches of batch_size (the last may be smaller)."""
     n, batch_size = _check_batch_size(n, batch_size)
+    instance("rng", rng, np.random.Generator, "a numpy Generator, e.g. np.random.default_rng(0)")
     order = rng.permutation(n)
     return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
@@ -77,8 +88,8 @@ def digits_task(n_train: int = 400, seed: int = 0) -> DigitsTask:
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
-    if int(n_train) != n_train or not 10 <= n_train <= 1787:
-        raise ValueError(f"n_train must be a whole number from 10 to 1787, got {n_train}")
+    n_train = whole("n_train", n_train, low=10, high=1787, example=400)
+    seed = seed_value("seed", seed)
     digits = load_digits()
     X_tr, X_te, l_tr, l_te = train_test_split(digits.data / 16.0, digits.target,
                                               train_size=int(n_train), stratify=digits.target,
@@ -89,6 +100,9 @@ def digits_task(n_train: int = 400, seed: int = 0) -> DigitsTask:
 
 def accuracy(net, theta: np.ndarray, X: np.ndarray, labels: np.ndarray) -> float | np.ndarray:
     """Share of examples whose largest output is the label (theta may be batched (B, P))."""
+    labels = array("labels", labels, ndim=1)
+    if len(labels) != len(array("X", X, ndim=2)):
+        raise ValueError(f"labels needs one label per row of X ({len(X)}); got {len(labels)}.")
     hits = np.argmax(net.predict(theta, X), axis=-1) == labels
     result = np.mean(hits, axis=-1)
     return float(result) if np.ndim(result) == 0 else result
@@ -111,8 +125,12 @@ def _stopping_rule(epochs: int | None, updates: int | None, target_loss: float |
     given = [v for v in (epochs, updates, target_loss) if v is not None]
     if len(given) != 1:
         raise ValueError("give exactly one stopping rule: epochs, updates or target_loss")
-    if given[0] <= 0:
-        raise ValueError(f"the stopping rule must be positive, got {given[0]}")
+    if epochs is not None:
+        whole("epochs", epochs, low=1, example=5)
+    if updates is not None:
+        whole("updates", updates, low=1, example=1000)
+    if target_loss is not None:
+        real("target_loss", target_loss, low=0.0, low_open=True)
 
 
 def train_sgd(net, theta0: np.ndarray, X: np.ndarray, Y: np.ndarray, *, batch_size: int,
@@ -124,11 +142,24 @@ def train_sgd(net, theta0: np.ndarray, X: np.ndarray, Y: np.ndarray, *, batch_si
     the full training loss is <= ``target_loss`` (or ``max_updates`` were made).
     """
     _stopping_rule(epochs, updates, target_loss)
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    has_methods("net", net, ("gradient", "loss"), "a network such as MLP(64, 8, 10)")
+    lr = real("lr", lr, low=0.0, low_open=True)
+    whole("max_updates", max_updates, low=1, example=200_000)
+    X, Y = array("X", X, ndim=2), array("Y", Y, ndim=(1, 2))
     n, batch_size = _check_batch_size(len(X), batch_size)
-    rng = np.random.default_rng(seed)
-    theta = np.array(theta0, dtype=float)
+    rng = np.random.default_rng(seed_value("seed", seed))
+    theta = array("theta0", theta0, ndim=1).copy()
+    progress = [0]
+    with interruptible(lambda: f"train_sgd stopped after {progress[0]:,} updates; nothing was "
+                               "returned."), np.errstate(over="ignore", invalid="ignore"):
+        return _sgd_loop(net, theta, X, Y, batch_size, lr, rng, epochs, updates, target_loss,
+                         max_updates, progress)
+
+
+def _sgd_loop(net, theta, X, Y, batch_size, lr, rng, epochs, updates, target_loss,
+              max_updates, progress: list[int]) -> SGDRun:
+    """train_sgd's loop on checked arguments; progress[0] counts the updates made."""
+    n = len(X)
     k = epoch = 0
     while True:
         order = rng.permutation(n)
@@ -136,9 +167,13 @@ def train_sgd(net, theta0: np.ndarray, X: np.ndarray, Y: np.ndarray, *, batch_si
             idx = order[i : i + batch_size]
             theta -= lr * net.gradient(theta, X[idx], Y[idx])
             k += 1
+            progress[0] = k
             if updates is not None and k >= updates:
                 return SGDRun(theta, k, epoch + (i + len(idx)) / n)
         epoch += 1
+        if not np.all(np.isfinite(theta)):
+            raise ValueError(f"SGD diverged with lr={lr:g} (the parameters overflowed in epoch "
+                             f"{epoch}); use a smaller lr.")
         if epochs is not None and epoch >= epochs:
             return SGDRun(theta, k, float(epoch))
         if target_loss is not None and (net.loss(theta, X, Y) <= target_loss or k >= max_updates):
@@ -155,9 +190,12 @@ def largest_eigenpairs(hvp: Callable[[np.ndarray], np.ndarray], n_params: int, k
 
     Lanczos (scipy's ARPACK ``eigsh``); v0 is the start vector (default: seeded, fixed).
     """
-    n = int(n_params)
-    if int(k) != k or not 1 <= k < n - 1:
-        raise ValueError(f"k must be a whole number from 1 to {n - 2}, got {k}")
+    callback("hvp", hvp, "hvp(v) → H·v")
+    n = whole("n_params", n_params, low=3, example=100)
+    k = whole("k", k, low=1, high=n - 2, example=1)
+    tol = real("tol", tol, low=0.0)
+    if v0 is not None:
+        v0 = array("v0", v0, shape=(n,))
     if v0 is None:
         v0 = np.random.default_rng(12345).standard_normal(n)
     ncv = min(n, max(2 * int(k) + 1, 20)) if ncv is None else int(ncv)
@@ -170,7 +208,8 @@ def largest_eigenpairs(hvp: Callable[[np.ndarray], np.ndarray], n_params: int, k
 def sharpness(net, theta: np.ndarray, X: np.ndarray, Y: np.ndarray, *,
               v0: np.ndarray | None = None, tol: float = 1e-6) -> tuple[float, np.ndarray]:
     """Largest eigenvalue of the exact Hessian of the loss on (X, Y) at theta, and its vector."""
-    theta = np.array(theta, dtype=float)
+    has_methods("net", net, ("hvp",), "a network such as MLP(64, 8, 10)")
+    theta = array("theta", theta, ndim=1)
     eigvals, eigvecs = largest_eigenpairs(lambda v: net.hvp(theta, X, Y, v), theta.size,
                                           v0=v0, tol=tol)
     return float(eigvals[0]), eigvecs[:, 0]
@@ -183,8 +222,14 @@ def gradient_noise(net, theta: np.ndarray, X: np.ndarray, Y: np.ndarray,
     With the n per-example gradients g_i, their mean g and tr Σ = mean ‖g_i − g‖²:
     E‖g_B − g‖² = (n − B) / (B (n − 1)) · tr Σ.
     """
+    has_methods("net", net, ("gradient",), "a network such as MLP(64, 8, 10)")
+    X, theta = array("X", X, ndim=2), array("theta", theta, ndim=1)
+    if isinstance(batch_sizes, str) or not hasattr(batch_sizes, "__iter__"):
+        raise TypeError(f"batch_sizes must be a list of whole numbers; got {batch_sizes!r:.60}.")
     n = len(X)
-    thetas = np.broadcast_to(np.asarray(theta, dtype=float), (n, np.size(theta)))
+    fits_in_memory(f"{n:,} per-example gradients of {theta.size:,} parameters",
+                   3 * 8.0 * n * theta.size, "Use fewer examples.")
+    thetas = np.broadcast_to(theta, (n, theta.size))
     per_example = net.gradient(thetas, X[:, None, :], Y[:, None, :])
     g = per_example.mean(axis=0)
     trace_sigma = np.mean(np.sum((per_example - g) ** 2, axis=1))

@@ -11,6 +11,7 @@ import numpy as np
 
 from helpers.optimizers import SGD, Momentum, run
 from helpers.surfaces import DEMO_SURFACES, Surface, loss_and_grad
+from helpers.validation import array, instance, whole
 
 # the double well's critical points on y = 0, to 4 decimals
 PLACES: dict[str, tuple[float, float]] = {
@@ -27,6 +28,12 @@ class MomentumDemo:
     start: tuple[float, float] = (-2.0, 1.0)
     n_steps: int = 300
     surface: Surface = DEMO_SURFACES["double well"]
+
+    def __post_init__(self) -> None:
+        """Checked: a 2-D start, a whole number of steps, a Surface."""
+        array("start", self.start, shape=(2,))
+        whole("n_steps", self.n_steps, low=0, high=100_000, example=300)
+        instance("surface", self.surface, Surface, "a Surface such as DEMO_SURFACES['double well']")
 
     def paths(self, lr: float, momentum: float) -> dict[str, np.ndarray]:
         """{'gradient descent': path, 'momentum': path}, each (n_steps + 1, 2)."""

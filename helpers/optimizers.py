@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from helpers.validation import array, callback, fits_in_memory, instance, real, whole
+
 Schedule = Callable[[int], float]
 LearningRate = float | Schedule
 GradFn = Callable[[np.ndarray], np.ndarray]
@@ -28,26 +30,19 @@ GradFn = Callable[[np.ndarray], np.ndarray]
 
 def _check_positive(value: float, name: str) -> float:
     """Return value as float, or raise ValueError if it is not a positive finite number."""
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value}")
-    return value
+    return real(name, value, low=0.0, low_open=True)
 
 
 def _check_count(value: int, name: str, minimum: int) -> int:
     """Return value as int, or raise ValueError unless it is a whole number >= minimum."""
-    if int(value) != value or value < minimum:
-        raise ValueError(f"{name} must be a whole number of steps >= {minimum}, got {value}")
-    return int(value)
+    return whole(name, value, low=minimum, example=max(minimum, 100))
 
 
 def _check_coefficient(name: str, value: float) -> float:
     """An optimiser coefficient: eps must be >= 0, the others (momentum, alpha, beta) in [0, 1)."""
     if name == "eps":
-        if value < 0:
-            raise ValueError(f"eps must be >= 0, got {value}")
-        return float(value)
-    value = float(value)
+        return real("eps", value, low=0.0)
+    value = real(name, value)
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{name} must be between 0 (included) and 1 (excluded), got {value}")
     return value
@@ -128,8 +123,8 @@ class Optimizer:
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """One update from theta with gradient grad; returns the new theta."""
-        theta = np.asarray(theta, dtype=float)
-        grad = np.asarray(grad, dtype=float)
+        theta = array("theta", theta, finite=False)
+        grad = array("grad", grad, finite=False)
         if theta.shape != grad.shape:
             raise ValueError(f"theta has shape {theta.shape} but grad has shape {grad.shape}")
         new = self._update(theta, grad, _lr_at(self.lr, self.t))
@@ -265,10 +260,14 @@ class Trace:
 
 def trace(optimizer: Optimizer, grad_fn: GradFn, theta0: np.ndarray, n_steps: int) -> Trace:
     """Reset the optimiser and run n_steps updates from theta0, recording everything."""
+    instance("optimizer", optimizer, Optimizer, "an optimiser such as SGD(0.1) or Adam(0.01)")
+    callback("grad_fn", grad_fn, "grad_fn(theta) → gradient")
     n_steps = _check_count(n_steps, "n_steps", 0)
-    theta = np.array(theta0, dtype=float)
+    theta = array("theta0", theta0)
     if theta.ndim != 1:
         raise ValueError(f"theta0 must be a 1-D vector of parameters, got shape {theta.shape}")
+    fits_in_memory(f"a trace of {n_steps:,} steps in {theta.size:,} dimensions",
+                   3 * 8.0 * (n_steps + 1) * theta.size, "Use fewer steps.")
     optimizer.reset()
     thetas = np.empty((n_steps + 1, theta.size))
     grads = np.empty((n_steps, theta.size))

@@ -17,6 +17,7 @@ import numpy as np
 
 from helpers.minibatch import epoch_batches, updates_per_epoch
 from helpers.optimizers import Optimizer
+from helpers.validation import array, callback, fits_in_memory, generator, instance, real, whole
 
 BatchGradFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -34,10 +35,14 @@ def minibatch_path(
 
     Returns every parameter vector visited, shape (1 + n_epochs * updates_per_epoch, d).
     """
-    if int(n_epochs) != n_epochs or n_epochs < 0:
-        raise ValueError(f"n_epochs must be a whole number >= 0, got {n_epochs}")
+    callback("grad_fn", grad_fn, "grad_fn(theta, idx) → batch gradient")
+    n_epochs = whole("n_epochs", n_epochs, low=0, example=5)
+    instance("optimizer", optimizer, Optimizer, "an optimiser such as SGD(0.1)")
+    instance("rng", rng, np.random.Generator, "a numpy Generator, e.g. np.random.default_rng(0)")
     k = updates_per_epoch(n, batch_size)
-    theta = np.array(theta0, dtype=float)
+    theta = array("theta0", theta0, ndim=1)
+    fits_in_memory(f"a path of {n_epochs * k + 1:,} steps", 8.0 * (n_epochs * k + 1) * theta.size,
+                   "Use fewer epochs or larger batches.")
     optimizer.reset()
     path = np.empty((1 + int(n_epochs) * k, theta.size))
     path[0] = theta
@@ -60,10 +65,21 @@ class LineFit:
     x: np.ndarray
     y: np.ndarray
 
+    def __post_init__(self) -> None:
+        """Checked: x and y 1-D arrays of the same length (at least 2 points)."""
+        x, y = array("x", self.x, ndim=1, min_size=2), array("y", self.y, ndim=1)
+        if x.shape != y.shape:
+            raise ValueError(f"x and y need the same length; got {x.size} and {y.size}.")
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", y)
+
     @classmethod
     def make(cls, n: int = 20, rng: np.random.Generator | int = 0, noise: float = 0.5) -> LineFit:
         """n seeded points around y = 1.5·x - 0.5 with x ~ U(-1, 1)."""
-        rng = np.random.default_rng(rng)
+        rng = generator("rng", rng)
+        n = whole("n", n, low=2, example=20)
+        noise = real("noise", noise, low=0.0)
+        fits_in_memory(f"a line fit of {n:,} points", 8.0 * 4 * n)
         x = rng.uniform(-1.0, 1.0, n)
         return cls(x=x, y=1.5 * x - 0.5 + noise * rng.standard_normal(n))
 
@@ -103,8 +119,7 @@ def mlp_flops_per_update(batch_size: int, n_in: int, n_hidden: int, n_out: int =
     """
     for name, v in (("batch_size", batch_size), ("n_in", n_in), ("n_hidden", n_hidden),
                     ("n_out", n_out)):
-        if int(v) != v or v < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {v}")
+        whole(name, v, low=1)
     forward = 2 * batch_size * (n_in * n_hidden + n_hidden * n_out)
     return int(3 * forward)
 
