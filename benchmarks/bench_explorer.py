@@ -112,9 +112,12 @@ def main() -> None:
 def forget_critical_points(ex: SurfaceExplorer) -> None:
     """Empty the critical-point caches: each switch searches as for a new formula."""
     ex.model.known.clear()
-    cache = getattr(search, "_remembered", None)
-    if cache is not None and hasattr(cache, "cache_clear"):
-        cache.cache_clear()
+    for name in ("_MEMORY", "_remembered"):  # the library's cache, whichever form it has
+        cache = getattr(search, name, None)
+        if hasattr(cache, "cache_clear"):
+            cache.cache_clear()
+        elif hasattr(cache, "clear"):
+            cache.clear()
 
 
 def switch_once(ex: SurfaceExplorer, spec: str, loop: asyncio.AbstractEventLoop,

@@ -106,6 +106,20 @@ def test_coming_back_to_a_surface_needs_no_new_search() -> None:
     assert ok and none is None and len(m.state.critical) == 9 and not m.busy
 
 
+def test_a_search_cut_short_is_shown_and_not_remembered() -> None:
+    class CutShort(list):
+        complete = False
+        notes = ("the numeric search took too long",)
+
+    m = model()
+    _, job = m.begin_surface("himmelblau")
+    assert m.finish(job, CutShort([]))
+    assert any("cut short (the numeric search took too long)" in w for w in m.state.warnings)
+    m.begin_surface("monkey")
+    ok, again = m.begin_surface("himmelblau")
+    assert ok and again is not None  # searched again, not taken from memory
+
+
 def test_a_rejected_formula_keeps_the_running_search() -> None:
     m = model()
     _, job = m.begin_surface("himmelblau")

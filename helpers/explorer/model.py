@@ -240,7 +240,12 @@ class ExplorerModel:
         st = self.state
         if job.kind == "critical" and error is None:
             st.critical = list(result)
-            self._remember((st.expr, st.variables, st.bounds), st.critical)
+            if getattr(result, "complete", True):
+                self._remember((st.expr, st.variables, st.bounds), st.critical)
+            else:
+                missed = "; ".join(getattr(result, "notes", ())) or "it ran out of time"
+                st.warnings.append(f"the search for critical points was cut short ({missed}): "
+                                   "some may be missing")
         elif job.kind == "critical":
             st.warnings.append(f"the critical points could not be found "
                                f"({short_reason(error)}); picks are not snapped")
