@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers.minibatch import DigitsTask, accuracy, sharpness, train_sgd
+from helpers.validation import array, callback, instance, real, seed_value, whole
 
 __all__ = [
     "CONTROLS",
@@ -60,6 +61,7 @@ CONTROLS: dict[str, Control] = {
 
 def end_point(net, theta: np.ndarray, task: DigitsTask, *, tol: float = 1e-6) -> dict[str, float]:
     """Losses, accuracies, the train−test accuracy gap and the sharpness at theta."""
+    instance("task", task, DigitsTask, "a DigitsTask, e.g. digits_task(400)")
     train_acc = accuracy(net, theta, task.X_train, task.labels_train)
     test_acc = accuracy(net, theta, task.X_test, task.labels_test)
     lam, _ = sharpness(net, theta, task.X_train, task.Y_train, tol=tol)
@@ -73,8 +75,19 @@ def run_control(net, task: DigitsTask, batch_sizes: list[int], *, lr: float, see
                 control: Control, progress: Callable[[], None] | None = None,
                 ) -> dict[str, np.ndarray]:
     """Every (seed, batch size) under one control: METRICS, updates and epochs, (seeds, B)."""
-    if not batch_sizes or not seeds:
+    instance("task", task, DigitsTask, "a DigitsTask, e.g. digits_task(400)")
+    instance("control", control, Control, "one of CONTROLS.values(), e.g. CONTROLS['same_epochs']")
+    callback("progress", progress, "progress()")
+    for name, values in (("batch_sizes", batch_sizes), ("seeds", seeds)):
+        if isinstance(values, str) or not hasattr(values, "__len__"):
+            raise TypeError(f"{name} must be a list of whole numbers; got {values!r:.60}.")
+    if not len(batch_sizes) or not len(seeds):
         raise ValueError("give at least one batch size and one seed")
+    for b in batch_sizes:
+        whole("each batch size", b, low=1, high=len(task.X_train), example=32)
+    for seed in seeds:
+        seed_value("each seed", seed)
+    real("lr", lr, low=0.0, low_open=True)
     shape = (len(seeds), len(batch_sizes))
     out = {name: np.empty(shape) for name in (*METRICS, "epochs")}
     out["updates"] = np.empty(shape, dtype=int)
@@ -93,7 +106,7 @@ def run_control(net, task: DigitsTask, batch_sizes: list[int], *, lr: float, see
 
 def mean_sd(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and sample standard deviation (ddof = 1) over seeds (axis 0)."""
-    values = np.asarray(values, dtype=float)
+    values = array("values", values, ndim=(1, 2), finite=False)
     if values.shape[0] < 2:
         raise ValueError("the spread over seeds needs at least two seeds")
     return values.mean(axis=0), values.std(axis=0, ddof=1)
@@ -101,7 +114,10 @@ def mean_sd(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def paired_difference(values: np.ndarray, j: int = 0, ref: int = -1) -> dict[str, float]:
     """Column j minus column ref, seed by seed: mean, sd and how many seeds are > 0 and < 0."""
-    values = np.asarray(values, dtype=float)
+    values = array("values", values, ndim=2, finite=False)
+    n_cols = values.shape[1]
+    whole("j", j, low=-n_cols, high=n_cols - 1, example=0)
+    whole("ref", ref, low=-n_cols, high=n_cols - 1, example=-1)
     diff = values[:, j] - values[:, ref]
     return {"mean": float(diff.mean()),
             "sd": float(diff.std(ddof=1)) if diff.size > 1 else 0.0,

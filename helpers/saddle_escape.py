@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers.networks.mlp import MLP
+from helpers.validation import array, fits_in_memory, instance, real, seed_value, whole
 
 __all__ = [
     "EscapeRun",
@@ -33,9 +34,8 @@ __all__ = [
 
 def teacher_task(n: int = 100, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """n inputs x ~ N(0, I₂) and targets y = tanh(2·x₁) + tanh(2·x₂) (a two-unit teacher)."""
-    if int(n) != n or n < 2:
-        raise ValueError(f"n must be a whole number >= 2, got {n}")
-    X = np.random.default_rng(seed).standard_normal((int(n), 2))
+    n = whole("n", n, low=2, high=10**6, example=100)
+    X = np.random.default_rng(seed_value("seed", seed)).standard_normal((n, 2))
     return X, (np.tanh(2 * X[:, 0]) + np.tanh(2 * X[:, 1]))[:, None]
 
 
@@ -78,12 +78,16 @@ def one_unit_minimum(X: np.ndarray, Y: np.ndarray, n_starts: int = 10) -> np.nda
 def embed_saddle(theta1: np.ndarray, gamma: float, n_in: int = 2) -> np.ndarray:
     """The one-unit theta1 as a two-unit theta: the unit duplicated, a split (γa, (1−γ)a)."""
     small, big = MLP(n_in, 1, 1), MLP(n_in, 2, 1)
+    real("gamma", gamma)
     W1, b1, W2, b2 = small.unpack(theta1)
     return big.pack(np.vstack([W1, W1]), np.r_[b1, b1], np.c_[gamma * W2, (1 - gamma) * W2], b2)
 
 
 def certify_saddle(net: MLP, theta: np.ndarray, X: np.ndarray, Y: np.ndarray) -> dict:
     """Gradient norm, Hessian eigenvalues, v_min, and the per-example gradients along v_min."""
+    instance("net", net, MLP, "an MLP, e.g. MLP(2, 2, 1)")
+    theta = array("theta", theta, shape=(net.n_params,))
+    X = array("X", X, ndim=2)
     eigvals, eigvecs = np.linalg.eigh(net.hessian(theta, X, Y))
     v_min = eigvecs[:, 0]
     thetas = np.broadcast_to(theta, (len(X), theta.size))
@@ -99,7 +103,9 @@ def certify_saddle(net: MLP, theta: np.ndarray, X: np.ndarray, Y: np.ndarray) ->
 
 def random_offsets(n: int, dim: int, seed: int = 2024) -> np.ndarray:
     """n seeded random unit vectors in R^dim, one per row."""
-    U = np.random.default_rng(seed).standard_normal((int(n), int(dim)))
+    n, dim = whole("n", n, low=1, example=100), whole("dim", dim, low=1, example=9)
+    fits_in_memory(f"{n:,} offsets in {dim:,} dimensions", 2 * 8.0 * n * dim, "Use fewer.")
+    U = np.random.default_rng(seed_value("seed", seed)).standard_normal((n, dim))
     return U / np.linalg.norm(U, axis=1, keepdims=True)
 
 
@@ -136,9 +142,15 @@ def sgd_escape_times(net: MLP, theta_saddle: np.ndarray, X: np.ndarray, Y: np.nd
     Without ``record_every`` it stops once every run has left; with it, it runs max_updates
     and records the full loss every ``record_every`` updates.
     """
-    if int(batch_size) != batch_size or not 1 <= batch_size <= len(X):
-        raise ValueError(f"batch_size must be a whole number from 1 to {len(X)}, got {batch_size}")
-    thetas = np.array(starts, dtype=float)
+    instance("net", net, MLP, "an MLP, e.g. MLP(2, 2, 1)")
+    X = array("X", X, ndim=2)
+    whole("batch_size", batch_size, low=1, high=len(X), example=len(X))
+    thetas = array("starts", starts, shape=(None, net.n_params)).copy()
+    lr, drop = real("lr", lr, low=0.0, low_open=True), real("drop", drop, low=0.0, high=1.0)
+    whole("max_updates", max_updates, low=1, high=10**6, example=3000)
+    seed_value("seed", seed)
+    if record_every is not None:
+        whole("record_every", record_every, low=1, example=10)
     threshold = (1 - drop) * net.loss(theta_saddle, X, Y)
     times = -np.ones(len(thetas), dtype=int)
     rng = np.random.default_rng(seed + int(batch_size))
@@ -158,17 +170,24 @@ def sgd_escape_times(net: MLP, theta_saddle: np.ndarray, X: np.ndarray, Y: np.nd
 def predicted_gd_escape(certificate: dict, offsets: np.ndarray, lr: float = 0.05,
                         drop: float = 0.10) -> np.ndarray:
     """Linearised GD: ln(d*/|⟨offset, v_min⟩|) / ln(1 + lr·|λ_min|), d* = √(2·drop·L/|λ_min|)."""
+    if not isinstance(certificate, dict) or not {"eigvals", "loss", "v_min"} <= set(certificate):
+        raise TypeError("certificate must be the dict certify_saddle(net, theta, X, Y) returns.")
+    lr, drop = real("lr", lr, low=0.0, low_open=True), real("drop", drop, low=0.0, high=1.0)
+    offsets = array("offsets", offsets, shape=(None, len(certificate["v_min"])))
     lam_min = float(certificate["eigvals"][0])
     if lam_min >= 0:
         raise ValueError("the point is not a saddle: its smallest eigenvalue is not negative")
     d_star = np.sqrt(2 * drop * certificate["loss"] / abs(lam_min))
-    along = np.abs(np.asarray(offsets, dtype=float) @ certificate["v_min"])
+    along = np.abs(offsets @ certificate["v_min"])
     return np.log(d_star / along) / np.log(1 + lr * abs(lam_min))
 
 
 def lecture_saddle_gradients(x: np.ndarray, y: np.ndarray, w1: float = 0.0,
                              w2: float = 0.0) -> np.ndarray:
     """Per-example gradients (n, 2) of (y − w1·w2·x)² for the lecture's network y = w1·w2·x."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x, y = array("x", x, ndim=1), array("y", y, ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y need the same length; got {x.size} and {y.size}.")
+    w1, w2 = real("w1", w1), real("w2", w2)
     residual = y - w1 * w2 * x
     return np.column_stack([-2 * residual * w2 * x, -2 * residual * w1 * x])
