@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers.optimizers import SGD, Adagrad, Adam, Optimizer, RMSProp, Trace, trace
+from helpers.validation import array, choice, has_methods, real
 
 __all__ = [
     "KINDS",
@@ -39,6 +40,11 @@ class CliffThenSlope:
     slope: float = 0.01
     x_min: float = 10.0
 
+    def __post_init__(self) -> None:
+        """Checked: finite numbers, a positive width."""
+        real("depth", self.depth), real("slope", self.slope), real("x_min", self.x_min)
+        real("width", self.width, low=0.0, low_open=True)
+
     def loss(self, theta: np.ndarray) -> np.ndarray:
         """The loss at theta (..., 2)."""
         x, y = np.asarray(theta, dtype=float)[..., 0], np.asarray(theta, dtype=float)[..., 1]
@@ -60,6 +66,11 @@ class FlatThenValley:
     slope: float = 0.01
     depth: float = 1.0
     width: float = 0.1
+
+    def __post_init__(self) -> None:
+        """Checked: finite numbers, a positive width."""
+        real("slope", self.slope), real("depth", self.depth)
+        real("width", self.width, low=0.0, low_open=True)
 
     def loss(self, theta: np.ndarray) -> np.ndarray:
         """The loss at theta (..., 2)."""
@@ -89,19 +100,24 @@ def make_optimizer(kind: str, lr: float, alpha: float = 0.9) -> Optimizer:
 def run_kind(kind: str, surface: CliffThenSlope | FlatThenValley, theta0: np.ndarray,
              lr: float, n_steps: int) -> Trace:
     """Path, gradients and effective learning rates of one optimiser on a surface."""
-    return trace(make_optimizer(kind, lr), surface.grad, np.asarray(theta0, dtype=float), n_steps)
+    choice("kind", kind, KINDS)
+    has_methods("surface", surface, ("grad",), "CliffThenSlope() or FlatThenValley()")
+    theta0 = array("theta0", theta0, shape=(2,))
+    return trace(make_optimizer(kind, lr), surface.grad, theta0, n_steps)
 
 
 def first_index(mask: np.ndarray) -> int:
     """The first index where mask is true (−1 if none)."""
-    hit = np.nonzero(np.asarray(mask, dtype=bool))[0]
+    mask = array("mask", mask, ndim=1) != 0
+    hit = np.nonzero(mask)[0]
     return int(hit[0]) if hit.size else -1
 
 
 def overshoot_and_settle(x: np.ndarray, enter: float = 0.3, inside: float = 0.05
                          ) -> tuple[int, float, int]:
     """First step with |x| < enter, the largest |x| after it, the step from which |x| < inside."""
-    x = np.asarray(x, dtype=float)
+    x = array("x", x, ndim=1, min_size=1, finite=False)
+    enter, inside = real("enter", enter, low=0.0), real("inside", inside, low=0.0)
     t_enter = first_index(np.abs(x) < enter)
     overshoot = float(np.abs(x[t_enter + 1 :]).max()) if t_enter >= 0 else float("nan")
     outside = np.nonzero(np.abs(x) >= inside)[0]
@@ -111,7 +127,7 @@ def overshoot_and_settle(x: np.ndarray, enter: float = 0.3, inside: float = 0.05
 
 def adam_ratio(grads: np.ndarray, beta1: float = 0.9, beta2: float = 0.999) -> np.ndarray:
     """Adam's step divided by lr, m̂_t/(σ̂_t + ε), for a given sequence of gradients."""
-    grads = np.asarray(grads, dtype=float)
+    grads = array("grads", grads, ndim=(1, 2))
     adam = Adam(1.0, beta1=beta1, beta2=beta2)
     zero = np.zeros(grads.shape[1:])
     return np.array([-adam.step(zero, g) for g in grads])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers.minibatch import sharpness
+from helpers.validation import array, has_methods, instance, real, whole
 
 __all__ = ["SharpnessRun", "summarise_run", "track_sharpness"]
 
@@ -31,9 +32,12 @@ def track_sharpness(net, theta0: np.ndarray, X: np.ndarray, Y: np.ndarray, *, lr
                     n_steps: int, every: int = 20, tol: float = 1e-5,
                     diverged_at: float = 1e3) -> SharpnessRun:
     """Full-batch GD; λ_max by Lanczos (warm-started) every ``every`` steps, from step 0."""
-    if not lr > 0 or int(n_steps) != n_steps or n_steps < 1 or int(every) != every or every < 1:
-        raise ValueError("lr must be positive, n_steps and every whole numbers >= 1")
-    theta = np.array(theta0, dtype=float)
+    has_methods("net", net, ("loss", "gradient", "hvp"), "a network such as MLP(64, 8, 10)")
+    lr = real("lr", lr, low=0.0, low_open=True)
+    n_steps = whole("n_steps", n_steps, low=1, high=10**6, example=1000)
+    every = whole("every", every, low=1, example=20)
+    tol, diverged_at = real("tol", tol, low=0.0), real("diverged_at", diverged_at, low=0.0)
+    theta = array("theta0", theta0, ndim=1).copy()
     loss = np.full(int(n_steps) + 1, np.nan)
     steps, sharp, v = [], [], None
     for t in range(int(n_steps) + 1):
@@ -52,6 +56,7 @@ def track_sharpness(net, theta0: np.ndarray, X: np.ndarray, Y: np.ndarray, *, lr
 def summarise_run(run: SharpnessRun) -> dict[str, float | int | bool]:
     """λ_max against 2/lr (its early minimum, when it is back at 95 %, the second half) and
     how often the loss rose from one step to the next."""
+    instance("run", run, SharpnessRun, "the result of track_sharpness(...)")
     limit = 2.0 / run.lr
     n_steps = len(run.loss) - 1
     finite = np.isfinite(run.loss)

@@ -48,6 +48,8 @@ def environment() -> dict[str, str]:
 
 def _path(name: str, directory: Path | None) -> Path:
     """The file experiments/results/<name>.json (or <directory>/<name>.json)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string such as 'batch_size'; got {name!r}.")
     if not name or "/" in name or name.endswith(".json"):
         raise ValueError(f"name must be a bare file stem such as 'batch_size', got {name!r}")
     return (RESULTS_DIR if directory is None else Path(directory)) / f"{name}.json"

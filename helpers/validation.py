@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MEMORY_LIMIT", "array", "boolean", "callback", "choice", "fits_in_memory",
-           "generator", "has_methods", "human_bytes", "instance", "real", "seed_value", "text", "whole",
-           "whole_tuple"]
+           "generator", "has_methods", "human_bytes", "instance", "real", "seed_value", "text",
+           "whole", "whole_tuple"]
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes one call may plan to hold (a laptop's share for a course)
 

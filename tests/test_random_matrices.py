@@ -24,5 +24,5 @@ def test_goe_probabilities_against_exact_values():
 
 
 def test_goe_matrices_bad_size():
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match="n must be a whole number ≥ 1"):
         goe_matrices(0, 3)
