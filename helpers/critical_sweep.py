@@ -70,6 +70,7 @@ class Start:
 def digits_problem(n_samples: int = 300, hidden_sizes: tuple[int, ...] = (8,),
                    l2: float = DIGITS_L2) -> tuple[MLP, np.ndarray, np.ndarray]:
     """The network and the first ``n_samples`` training digits (pixels/16, one-hot targets)."""
+    whole("n_samples", n_samples, low=10, high=1787, example=300)
     hidden_sizes = whole_tuple("hidden_sizes", hidden_sizes, example="(8,) or (8, 8)")
     model = MLP(64, hidden_sizes, 10, l2=l2)
     task = digits_task(n_samples, seed=0)

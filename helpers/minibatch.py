@@ -47,7 +47,7 @@ __all__ = [
 
 def _check_batch_size(n: int, batch_size: int) -> tuple[int, int]:
     """Validate n (number of examples) and batch_size; return them as ints."""
-    n = whole("the number of examples n", n, low=1, example=400)
+    n = whole("n (the number of examples)", n, low=1, example=400)
     batch_size = whole("batch_size", batch_size, low=1, example=32)
     if batch_size > n:
         raise ValueError(f"batch_size {batch_size} is larger than the data set ({n} examples)")
@@ -190,7 +190,7 @@ def largest_eigenpairs(hvp: Callable[[np.ndarray], np.ndarray], n_params: int, k
 
     Lanczos (scipy's ARPACK ``eigsh``); v0 is the start vector (default: seeded, fixed).
     """
-    callback("hvp", hvp, "hvp(v) → H·v")
+    callback("hvp", hvp, "hvp(v) → H·v", optional=False)
     n = whole("n_params", n_params, low=3, example=100)
     k = whole("k", k, low=1, high=n - 2, example=1)
     tol = real("tol", tol, low=0.0)

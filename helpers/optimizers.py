@@ -261,7 +261,7 @@ class Trace:
 def trace(optimizer: Optimizer, grad_fn: GradFn, theta0: np.ndarray, n_steps: int) -> Trace:
     """Reset the optimiser and run n_steps updates from theta0, recording everything."""
     instance("optimizer", optimizer, Optimizer, "an optimiser such as SGD(0.1) or Adam(0.01)")
-    callback("grad_fn", grad_fn, "grad_fn(theta) → gradient")
+    callback("grad_fn", grad_fn, "grad_fn(theta) → gradient", optional=False)
     n_steps = _check_count(n_steps, "n_steps", 0)
     theta = array("theta0", theta0)
     if theta.ndim != 1:

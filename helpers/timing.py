@@ -34,6 +34,8 @@ def measure(fn: Callable[..., Any], *args: Any, trace_memory: bool = True,
     Peak memory is measured with ``tracemalloc`` (numpy reports its array buffers to it);
     ``trace_memory=False`` skips it (peak 0), so that short calls are timed without its overhead.
     """
+    if not callable(fn):
+        raise TypeError(f"fn must be a function to call and time; got {fn!r:.60}.")
     tracing = trace_memory and not tracemalloc.is_tracing()
     if tracing:
         tracemalloc.start()

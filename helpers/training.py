@@ -35,7 +35,7 @@ def minibatch_path(
 
     Returns every parameter vector visited, shape (1 + n_epochs * updates_per_epoch, d).
     """
-    callback("grad_fn", grad_fn, "grad_fn(theta, idx) → batch gradient")
+    callback("grad_fn", grad_fn, "grad_fn(theta, idx) → batch gradient", optional=False)
     n_epochs = whole("n_epochs", n_epochs, low=0, example=5)
     instance("optimizer", optimizer, Optimizer, "an optimiser such as SGD(0.1)")
     instance("rng", rng, np.random.Generator, "a numpy Generator, e.g. np.random.default_rng(0)")

@@ -28,9 +28,14 @@ def _given(value: Any) -> str:
 def _describe_range(low: float | None, high: float | None, low_open: bool,
                     high_open: bool) -> str:
     """'between 0 and 1', '≥ 1', '> 0' … for messages."""
-    lo = None if low is None else f"{'>' if low_open else '≥'} {low:g}"
-    hi = None if high is None else f"{'<' if high_open else '≤'} {high:g}"
-    return " and ".join(p for p in (lo, hi) if p) or "finite"
+    lo = None if low is None else f"{'>' if low_open else '≥'} {_number(low)}"
+    hi = None if high is None else f"{'<' if high_open else '≤'} {_number(high)}"
+    return " and ".join(p for p in (lo, hi) if p)
+
+
+def _number(x: float) -> str:
+    """1,000,000 for whole numbers, 0.5 / 1e-06 for the others."""
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
 
 def _in_range(value: float, low, high, low_open: bool, high_open: bool) -> bool:
@@ -44,12 +49,13 @@ def whole(name: str, value: Any, *, low: int | None = None, high: int | None = N
           example: int | None = None, advice: str = "") -> int:
     """``value`` as an int: a whole number (not a bool) with low ≤ value ≤ high."""
     example = example if example is not None else (low if low is not None and low > 0 else 10)
+    example = f"{name}={example}" if name.isidentifier() else example
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a whole number (for example {name}={example}); "
+        raise TypeError(f"{name} must be a whole number (for example {example}); "
                         f"got {_given(value)}.")
     if not isinstance(value, numbers.Integral):
         if not float(value).is_integer():
-            raise ValueError(f"{name} must be a whole number (for example {name}={example}); "
+            raise ValueError(f"{name} must be a whole number (for example {example}); "
                              f"got {_given(value)}.")
         value = int(value)
     if not _in_range(int(value), low, high, False, False):
@@ -67,7 +73,8 @@ def real(name: str, value: Any, *, low: float | None = None, high: float | None 
     value = float(value)
     if not np.isfinite(value) or not _in_range(value, low, high, low_open, high_open):
         raise ValueError(f"{name} must be a finite number "
-                         f"{_describe_range(low, high, low_open, high_open)}; got {value!r}."
+                         f"{_describe_range(low, high, low_open, high_open)}".rstrip()
+                         + f"; got {value!r}."
                          + (f" {advice}" if advice else ""))
     return value
 
@@ -128,11 +135,11 @@ def text(name: str, value: Any) -> str:
     return value
 
 
-def callback(name: str, value: Any, call: str) -> Callable | None:
-    """``value`` if it is None or callable; ``call`` shows how it is called."""
-    if value is not None and not callable(value):
-        raise TypeError(f"{name} must be a function called as {call}, or None; "
-                        f"got {_given(value)}.")
+def callback(name: str, value: Any, call: str, *, optional: bool = True) -> Callable | None:
+    """``value`` if it is callable (or None when optional); ``call`` shows how it is called."""
+    if (value is not None or not optional) and not callable(value):
+        raise TypeError(f"{name} must be a function called as {call}"
+                        f"{', or None' if optional else ''}; got {_given(value)}.")
     return value
 
 

@@ -56,7 +56,7 @@ def lowest_eigenpair(
     ``ncv`` is the Lanczos basis size (memory ncv·P floats); None picks DEFAULT_NCV, or
     LARGE_NCV when n_params > LARGE_P. The start vector is drawn from ``seed``.
     """
-    callback("hvp", hvp, "hvp(v) → H·v")
+    callback("hvp", hvp, "hvp(v) → H·v", optional=False)
     n = whole("n_params", n_params, low=2, example=100)
     rng = generator("seed", seed)
     tol = real("tol", tol, low=0.0)

@@ -223,7 +223,7 @@ class MLP:
         """Exact Hessian-vector product H(theta)·v, about the cost of one gradient (pass cached)."""
         X, y = self.data(X, y)
         p = self.cached_pass(theta, X, y)
-        v = np.asarray(v, dtype=float)
+        v = array("v", v, finite=False)
         if v.shape != np.shape(theta):
             raise ValueError(f"v must have the shape of theta {np.shape(theta)}; got {v.shape}.")
         if self.depth > 1:
