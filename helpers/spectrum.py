@@ -12,8 +12,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from helpers.validation import array, text
-
 EIG_TOL = 1e-6  # relative zero band of analyze_point: |λ| ≤ EIG_TOL·max(1, max|λ|)
 
 
@@ -25,13 +23,23 @@ class Inertia(NamedTuple):
     positive: int
 
 
+def _eigvals(eigvals: Any) -> np.ndarray:
+    """Eigenvalues as a flat float array, or a TypeError naming what is expected."""
+    if eigvals is None or isinstance(eigvals, str | bytes | dict | set):
+        raise TypeError(f"eigvals must be an array of numbers; got {eigvals!r:.60}.")
+    try:
+        return np.asarray(eigvals, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise TypeError(f"eigvals must be an array of numbers; got {eigvals!r:.60}.") from None
+
+
 def zero_threshold(eigvals: Any, tol: float, *, relative: bool = False) -> float:
     """The band |λ| ≤ threshold that counts as zero: tol, or tol·max(1, max|λ|) if relative."""
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real):
         raise TypeError(f"the zero tolerance tol must be a number; got {tol!r}.")
     if not np.isfinite(tol) or tol < 0:
         raise ValueError(f"the zero tolerance must be a non-negative number; got {tol}.")
-    lam = array("eigvals", eigvals, finite=False).reshape(-1)
+    lam = _eigvals(eigvals)
     if not relative:
         return float(tol)
     return float(tol) * max(1.0, float(np.max(np.abs(lam))) if lam.size else 1.0)
@@ -39,7 +47,7 @@ def zero_threshold(eigvals: Any, tol: float, *, relative: bool = False) -> float
 
 def inertia(eigvals: Any, tol: float = 0.0, *, relative: bool = False) -> Inertia:
     """Counts of negative, zero and positive eigenvalues; |λ| ≤ threshold counts as zero."""
-    lam = array("eigvals", eigvals, finite=False).reshape(-1)
+    lam = _eigvals(eigvals)
     zero = np.abs(lam) <= zero_threshold(lam, tol, relative=relative)
     return Inertia(int(np.sum((lam < 0) & ~zero)), int(np.sum(zero)),
                    int(np.sum((lam > 0) & ~zero)))
@@ -58,7 +66,9 @@ def kind_from_inertia(counts: Inertia) -> str:
 
 def verdict_text(kind: str, resolved_kind: str) -> str:
     """One-line verdict: the kind, and what decided a degenerate or non-smooth point."""
-    text("kind", kind), text("resolved_kind", resolved_kind)
+    for name, value in (("kind", kind), ("resolved_kind", resolved_kind)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a string such as 'saddle point'; got {value!r}.")
     if kind == "degenerate":
         return f"degenerate → {resolved_kind}"
     if kind == "undetermined":
