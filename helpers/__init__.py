@@ -40,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     "KIND_MARKERS": "style",
     "LOSS_CMAP": "style",
     "plot_surface_contours": "plotting",
+    "live_output": "widget_output",
     "plot_critical_points": "plotting",
     # exercises that check themselves
     "check": "exercises",

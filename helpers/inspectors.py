@@ -28,6 +28,7 @@ from helpers.taylor import (
     numeric_function,
     taylor_model,
 )
+from helpers.widget_output import live_output
 
 ORDER_LABELS: dict[int, str] = {
     0: "order 0: L(θ′)",
@@ -202,7 +203,7 @@ class TaylorExplorer:
             self.draw()
             plt.show()
 
-        out = W.interactive_output(show, {"w1": s1, "w2": s2, "angle": sa})
+        out = live_output(show, {"w1": s1, "w2": s2, "angle": sa})
         return W.VBox([W.HBox([s1, s2, sa]), out])
 
 
@@ -285,5 +286,5 @@ class PointInspector:
             plt.show()
             print(self.summary(report))
 
-        out = W.interactive_output(show, {"a": s1, "b": s2})
+        out = live_output(show, {"a": s1, "b": s2})
         return W.VBox([W.HBox([s1, s2]), out])

@@ -1,4 +1,4 @@
-"""helpers.live_output: interactive_output's outputs as widget state, in a real kernel."""
+"""helpers.widget_output: interactive_output's outputs as widget state, in a real kernel."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers.live_output import live_output, output_dicts
+from helpers.widget_output import live_output, output_dicts
 
 CELLS = [
     "import ipywidgets as W\nimport matplotlib.pyplot as plt\n"
-    "from helpers.live_output import live_output\n"
+    "from helpers.widget_output import live_output\n"
     "s = W.FloatSlider(value=1.0)\n"
     "def draw(a):\n    print('a =', a)\n    plt.plot([0, a])\n    plt.show()\n"
     "out = live_output(draw, {'a': s})\nout",
