@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers.minibatch import sharpness
+from helpers.timing import interruptible
 from helpers.validation import array, has_methods, instance, real, whole
 
 __all__ = ["SharpnessRun", "summarise_run", "track_sharpness"]
@@ -38,9 +39,19 @@ def track_sharpness(net, theta0: np.ndarray, X: np.ndarray, Y: np.ndarray, *, lr
     every = whole("every", every, low=1, example=20)
     tol, diverged_at = real("tol", tol, low=0.0), real("diverged_at", diverged_at, low=0.0)
     theta = array("theta0", theta0, ndim=1).copy()
+    done = [0]
+    with interruptible(lambda: f"track_sharpness stopped at step {done[0]:,} of {n_steps:,}; "
+                               "nothing was returned."):
+        return _track(net, theta, X, Y, lr, n_steps, every, tol, diverged_at, done)
+
+
+def _track(net, theta: np.ndarray, X, Y, lr: float, n_steps: int, every: int, tol: float,
+           diverged_at: float, done: list[int]) -> SharpnessRun:
+    """track_sharpness on checked arguments; done[0] is the current step."""
     loss = np.full(int(n_steps) + 1, np.nan)
     steps, sharp, v = [], [], None
     for t in range(int(n_steps) + 1):
+        done[0] = t
         loss[t] = net.loss(theta, X, Y)
         if not np.isfinite(loss[t]) or loss[t] > diverged_at:
             break

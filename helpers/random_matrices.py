@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.timing import interruptible
 from helpers.validation import array, fits_in_memory, generator, seed_value, whole
 
 __all__ = ["goe_all_positive_probability", "goe_asymptotic", "goe_matrices"]
@@ -34,6 +35,13 @@ def goe_all_positive_probability(
     n_samples = whole("n_samples", n_samples, low=1, high=MAX_SAMPLES, example=200_000,
                       advice="More samples take too long for a live cell.")
     seed = seed_value("seed", seed)
+    with interruptible(lambda: "the Monte Carlo estimate stopped early; nothing was returned. "
+                               "Fewer samples (n_samples) finish sooner."):
+        return _monte_carlo(n, n_samples, seed)
+
+
+def _monte_carlo(n: int, n_samples: int, seed: int) -> tuple[float, float]:
+    """goe_all_positive_probability on checked arguments."""
     hits = 0
     done = 0
     batch = max(1, min(int(n_samples), 2_000_000 // max(1, n * n)))

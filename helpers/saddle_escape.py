@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers.networks.mlp import MLP
+from helpers.timing import interruptible
 from helpers.validation import array, fits_in_memory, instance, real, seed_value, whole
 
 __all__ = [
@@ -155,15 +156,19 @@ def sgd_escape_times(net: MLP, theta_saddle: np.ndarray, X: np.ndarray, Y: np.nd
     times = -np.ones(len(thetas), dtype=int)
     rng = np.random.default_rng(seed + int(batch_size))
     state = {"pos": len(X), "perm": None}
-    curves = []
-    for t in range(1, max_updates + 1):
-        thetas = thetas - lr * _batch_gradients(net, thetas, X, Y, int(batch_size), rng, state)
-        loss = net.loss(thetas, X, Y)
-        times[(times < 0) & (loss <= threshold)] = t
-        if record_every and t % record_every == 0:
-            curves.append(loss)
-        if not record_every and np.all(times > 0):
-            break
+    curves: list[np.ndarray] = []
+    with interruptible(lambda: f"sgd_escape_times stopped after {state.get('t', 0):,} of "
+                               f"{max_updates:,} updates; nothing was returned."):
+        for t in range(1, max_updates + 1):
+            state["t"] = t
+            thetas = thetas - lr * _batch_gradients(net, thetas, X, Y, int(batch_size), rng,
+                                                    state)
+            loss = net.loss(thetas, X, Y)
+            times[(times < 0) & (loss <= threshold)] = t
+            if record_every and t % record_every == 0:
+                curves.append(loss)
+            if not record_every and np.all(times > 0):
+                break
     return EscapeRun(times, np.array(curves).T if record_every else None)
 
 

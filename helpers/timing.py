@@ -97,12 +97,12 @@ class Ticker:
         self.last = time.perf_counter()
         self.stage, self.done, self.total = "", 0, 0
 
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        """Report (stage, done, total) if a slice has passed or the stage is complete."""
+    def __call__(self, stage: str, done: int, total: int, *, force: bool = False) -> None:
+        """Report (stage, done, total) if a slice has passed, the stage is complete or forced."""
         self.stage, self.done, self.total = stage, done, total
         if self.progress is None:
             return
         now = time.perf_counter()
-        if done >= total or now - self.last >= self.interval:
+        if force or done >= total or now - self.last >= self.interval:
             self.last = now
             self.progress(stage, done, total)

@@ -84,3 +84,21 @@ def test_bad_arguments_raise_clear_errors(kwargs, error, match):
     args = dict(n_runs=1, seed=0) | kwargs
     with pytest.raises(error, match=match):
         minimum_ratio_experiment(args.pop("n_runs"), args.pop("seed"), **args)
+
+
+def test_digits_progress_moves_per_newton_iteration_and_an_interrupt_is_one_line():
+    from helpers.timing import Interrupted
+
+    calls = []
+
+    def progress(stage, done, total):
+        calls.append((stage, done, total))
+        if len(calls) >= 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(Interrupted, match="digits searches stopped during run [12] of 2; "
+                                          "nothing was returned") as info:
+        minimum_ratio_experiment(2, 0, hidden_sizes=(3,), dataset="digits", n_samples=40,
+                                 steps=(5,), max_iter=10**4, progress=progress)
+    assert info.value._render_traceback_()[0].startswith("Interrupted: the digits searches")
+    assert calls[0][2] == 2 * 10**4  # runs × iterations

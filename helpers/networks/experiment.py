@@ -176,12 +176,17 @@ def text_progress(stage: str, done: int, total: int) -> None:
 def _gradient_descent(model: MLP, thetas: np.ndarray, X: np.ndarray, y: np.ndarray,
                       steps: int, lr: float, tick: Ticker) -> np.ndarray:
     """``steps`` plain gradient-descent steps of all networks at once (in place; returned)."""
-    stage = f"gradient descent ({len(thetas)} networks, {steps} steps)"
+    stage = _gd_stage(len(thetas), steps)
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(steps):
             thetas -= lr * model.gradient(thetas, X, y, wide=True)
             tick(stage, step + 1, steps)
     return thetas
+
+
+def _gd_stage(n_runs: int, steps: int) -> str:
+    """The name of the gradient-descent stage given to progress callbacks."""
+    return f"gradient descent ({n_runs} networks, {steps} steps)"
 
 
 def _spectra(model: MLP, thetas: np.ndarray, X: np.ndarray, y: np.ndarray, chunk: int,
@@ -261,6 +266,7 @@ def minimum_ratio_experiment(
 
 def _run(plan: Plan, tick: Ticker) -> ExperimentResult:
     """The experiment itself, on checked arguments."""
+    tick(_gd_stage(plan.n_runs, plan.gd_steps), 0, plan.gd_steps, force=True)  # shown at once
     X, y = experiment_data(plan.seed, plan.n_samples)
     model = MLP(1, plan.n_hidden, 1, l2=plan.l2)
     scales, thetas = _starts(model, plan.n_runs, plan.seed)
