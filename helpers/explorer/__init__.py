@@ -127,13 +127,14 @@ class SurfaceExplorer:
         p = as_point(point)
         if background:
             job = self.model.begin_pick(p)
-            self.refresh()
-            if job is not None:
-                self._submit(job, QUICK_WAIT)
+            self.runner.cancel_stale(self.model.jobs)  # the previous pick's analysis ends now
+            if job is None or not self._submit(job, QUICK_WAIT):
+                self.refresh()  # snapped, or still classifying: show the point now
             return self.state.report
         try:
             return self.model.pick(p)
         finally:
+            self.runner.cancel_stale(self.model.jobs)
             self.refresh()
 
     def set_surface(self, surface: str | Surface | sp.Expr,
@@ -223,10 +224,15 @@ class SurfaceExplorer:
             self.controls.show_working(self.state)
 
     # ------------------------------------------------------------------ background work
-    def _submit(self, job: Job, wait: float = 0.0) -> None:
-        """Run a job in the background; give it up after the model's job_timeout."""
-        if not self.runner.submit(job, self._done, wait):
-            self.runner.later(self.model.job_timeout + 0.05, self._expire)
+    def _submit(self, job: Job, wait: float = 0.0) -> bool:
+        """Run a job in the background (True: done within wait and drawn already).
+
+        A job still running is given up after the model's job_timeout.
+        """
+        if self.runner.submit(job, self._done, wait):
+            return True
+        self.runner.later(self.model.job_timeout + 0.05, self._expire)
+        return False
 
     def _done(self, job: Job, result: object, error: BaseException | None) -> None:
         """A job's outcome, on the main thread: apply it unless it is stale, then redraw."""

@@ -7,12 +7,12 @@ main thread, through the event loop the kernel runs there (``call_soon_threadsaf
 cells, ipykernel keeps handling widget messages while the job works. A job that ends within
 ``wait`` seconds is applied at once, so a quick analysis costs one redraw, not two.
 
-Where ``fork`` exists, the long jobs (the critical-point search, kinds in ``processes``) run in
-a forked child process: they never compete with the kernel for Python's interpreter lock, and
-``cancel_stale`` ends a superseded or stopped search at once (the child is killed). Short jobs
-(a picked point) run in a daemon thread. Without a running event loop (a script, a unit test)
-or without threads (a browser-only Python), a job runs at once in the caller's thread: same
-outcome, no concurrency.
+Where ``fork`` exists, jobs (of the kinds in ``processes``: by default all) run in a forked
+child process (about 15 ms to start): they never compete with the kernel for Python's
+interpreter lock, and ``cancel_stale`` ends a superseded or stopped analysis at once (the child
+is killed). Elsewhere they run in daemon threads, at most ``THREADS_PER_KIND`` at a time.
+Without a running event loop (a script, a unit test) or without threads (a browser-only
+Python), a job runs at once in the caller's thread: same outcome, no concurrency.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ class BackgroundRunner:
     """Runs jobs in daemon threads and calls ``done(job, result, error)`` on the main thread."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None = None,
-                 processes: tuple[str, ...] = ("critical",)) -> None:
+                 processes: tuple[str, ...] = ("critical", "point")) -> None:
         """loop: where outcomes are delivered (default: the loop running when a job starts);
         processes: the kinds of job run in a forked child where fork exists."""
         self.loop = loop
