@@ -88,8 +88,9 @@ def binder_url(slug: str, path: str, branch: str = BRANCH) -> str:
 
 def badges(slug: str, path: str, branch: str = BRANCH) -> str:
     """The two badges, as one markdown line."""
-    return (f"[![Open In Colab]({COLAB_BADGE})]({colab_url(slug, path, branch)}) "
-            f"[![Launch Binder]({BINDER_BADGE})]({binder_url(slug, path, branch)})")  # fmt: skip
+    colab, binder = colab_url(slug, path, branch), binder_url(slug, path, branch)
+    return (f"[![Open this notebook in Google Colab]({COLAB_BADGE})]({colab}) "
+            f"[![Launch this notebook on Binder]({BINDER_BADGE})]({binder})")
 
 
 def install_source(url: str, branch: str = BRANCH) -> str:
