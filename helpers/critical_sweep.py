@@ -197,7 +197,7 @@ def _digits_runs(n_runs: int, seed: int, hidden: tuple[int, ...], n_samples: int
         units = 1 + i % hidden[0] if len(hidden) == 1 else hidden[0]
         family = "subnet" if units < hidden[0] else "dense"
         start = Start(family, seed * 1000 + i, steps[i % len(steps)], 0, units)
-        tick(DIGITS_STAGE, i * max(1, max_iter), total)
+        tick(DIGITS_STAGE, i * max(1, max_iter), total, force=i == 0)
         theta0 = start_thetas(model, X, Y, start.seed, units, [start.step])[start.step]
         theta, iters = search_from(model, X, Y, start, theta0, max_iter, on_iteration=lambda
                                    it, i=i: tick(DIGITS_STAGE, i * max(1, max_iter) + it, total))
@@ -240,9 +240,10 @@ def minimum_ratio_experiment(n_runs: int = toy.DEFAULT_RUNS, seed: int = 0, *,
                                                zero_tol, progress)
     seed = seed_value("seed", seed)
     tick = Ticker(progress)
-    with interruptible(lambda: f"the digits searches stopped during run "
-                               f"{tick.done // max(1, max_iter) + 1:,} of {int(n_runs):,}; "
-                               "nothing was returned. Fewer runs (n_runs) finish sooner."):
+    run = lambda: min(tick.done // max(1, max_iter) + 1, int(n_runs))  # noqa: E731
+    with interruptible(lambda: f"the digits searches stopped during run {run():,} of "
+                               f"{int(n_runs):,}; nothing was returned. Fewer runs (n_runs) "
+                               "finish sooner."):
         return _digits_runs(int(n_runs), seed, hidden, n_samples, steps, max_iter,
                             float(zero_tol), tick)
 

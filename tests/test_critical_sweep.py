@@ -93,10 +93,9 @@ def test_digits_progress_moves_per_newton_iteration_and_an_interrupt_is_one_line
 
     def progress(stage, done, total):
         calls.append((stage, done, total))
-        if len(calls) >= 2:
-            raise KeyboardInterrupt
+        raise KeyboardInterrupt
 
-    with pytest.raises(Interrupted, match="digits searches stopped during run [12] of 2; "
+    with pytest.raises(Interrupted, match="digits searches stopped during run 1 of 2; "
                                           "nothing was returned") as info:
         minimum_ratio_experiment(2, 0, hidden_sizes=(3,), dataset="digits", n_samples=40,
                                  steps=(5,), max_iter=10**4, progress=progress)
