@@ -86,6 +86,11 @@ def _quiet_unraisable() -> None:
     sys.unraisablehook = hook
 
 
+# Held while a bounded thread starts a watchdog thread, and by a watchdog when it raises:
+# until the new thread runs, CPython files its thread state under the starting thread's id,
+# so a raise sent then would land in the new thread and kill it before it ever started.
+_STARTING = threading.Lock()
+
 _local = threading.local()  # the trace-hook bounds active in this thread, outermost first
 
 
@@ -130,7 +135,8 @@ class time_bound:  # noqa: N801 - used like a function: with time_bound(2.0) as 
     def _start_watchdog(self) -> bool:
         """Start the watchdog thread; False where threads cannot start."""
         try:
-            threading.Thread(target=self._watch, daemon=True, name="time_bound").start()
+            with _STARTING:
+                threading.Thread(target=self._watch, daemon=True, name="time_bound").start()
         except (RuntimeError, OSError):
             return False
         return True
@@ -139,7 +145,7 @@ class time_bound:  # noqa: N801 - used like a function: with time_bound(2.0) as 
         """Wait for the deadline; then raise in the block's thread until the block ends."""
         wait = self._at - time.monotonic()
         while not self._done.wait(max(0.0, wait)):
-            with self._lock:
+            with _STARTING, self._lock:
                 if not self._active:
                     return
                 if self._armed:

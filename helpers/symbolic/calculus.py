@@ -105,8 +105,16 @@ def without_dirac(m: sp.Matrix) -> sp.Matrix:
     return m.replace(sp.DiracDelta, lambda *args: sp.S.Zero) if m.has(sp.DiracDelta) else m
 
 
+def real_values(v: Any) -> np.ndarray:
+    """Numbers as floats; a value with a nonzero imaginary part is NaN (f is not real there)."""
+    arr = np.asarray(v)
+    if np.iscomplexobj(arr):
+        arr = np.where(arr.imag == 0, arr.real, np.nan)
+    return np.asarray(arr, dtype=float)
+
+
 def _broadcast(values: Sequence[Any], shape: tuple[int, ...]) -> np.ndarray:
-    return np.array([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in values])
+    return np.array([np.broadcast_to(real_values(v), shape) for v in values])
 
 
 def _np_dirac(u: Any, *_: Any) -> Any:
@@ -171,7 +179,7 @@ def compile_value(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]):
 
     def value(x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=float)
-        return np.broadcast_to(np.asarray(f_l(*x), dtype=float), x.shape[1:]).copy()
+        return np.broadcast_to(real_values(f_l(*x)), x.shape[1:]).copy()
 
     return value
 
@@ -191,7 +199,7 @@ def compile_numeric(expr: sp.Expr, vars_: tuple[sp.Symbol, ...]):
     h_l = sp.lambdify(vars_, hess, _NUMPY_MODULES)
 
     def value(x: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(np.asarray(f_l(*x), dtype=float), x.shape[1:]).copy()
+        return np.broadcast_to(real_values(f_l(*x)), x.shape[1:]).copy()
 
     def grad_fn(x: np.ndarray) -> np.ndarray:  # x: (n, ...) -> (n, ...)
         return _broadcast(g_l(*x), x.shape[1:])
