@@ -99,14 +99,27 @@ def main() -> None:
             fig.canvas.draw()
 
         full_draw = timed(full, pts[: max(20, args.repeats // 5)])
+        clicks = background_clicks(ex, pts[: max(20, args.repeats // 5)])
         print(f"{label:16s} (setup incl. critical-point search {setup:5.2f} s; "
               f"{snapped}/{len(pts)} picks snapped)")
         print(f"  analysis only          {stats(analysis)}")
         print(f"  analysis + redraw      {stats(redraw)}   (blitted per-point artists)")
         print(f"  analysis + full draw   {stats(full_draw)}   (reference: whole figure)")
+        print(f"  click, widget's path   {stats(clicks)}   (classified beside the kernel)")
     if args.switches > 0:
         switch_rows(args.switches)
     print("\nThe machine may be shared: numbers measured under load are upper bounds.")
+
+
+def background_clicks(ex: SurfaceExplorer, pts: np.ndarray) -> list[float]:
+    """Seconds per pick(background=True): the point drawn (and classified within 0.1 s)."""
+    loop = asyncio.new_event_loop()
+    ex.runner = BackgroundRunner(loop)
+    out = timed(lambda p: ex.pick(p, background=True), pts)
+    while ex.model.busy:  # a late classification arrives through the loop
+        loop.run_until_complete(asyncio.sleep(0.005))
+    loop.close()
+    return out
 
 
 def forget_critical_points(ex: SurfaceExplorer) -> None:

@@ -233,7 +233,7 @@ def test_runner_runs_one_thread_per_kind_and_only_the_latest_waiting_job() -> No
     loop = asyncio.new_event_loop()
     try:
         gate, got = threading.Event(), {}
-        runner = BackgroundRunner(loop, processes=())
+        runner = BackgroundRunner(loop, fork=False)
 
         def job(n: int) -> Job:
             return Job(kind="point", generation=n, run=lambda: (gate.wait(10), n)[1],
@@ -265,6 +265,15 @@ def test_a_search_in_a_child_process_gives_the_same_points_and_can_be_killed() -
         assert got == [True]
         assert sorted(c.kind for c in m.state.critical) == [
             "local minimum", "local minimum", "saddle point"]
+        click = m.begin_pick((0.5, 0.5), isolated=True)  # a click: a child of its own
+        drag = m.begin_pick((0.25, 0.5))  # a slider step: a thread (and the click is stale)
+        runner.submit(click, lambda j, r, e: got.append(m.finish(j, r, e)))
+        assert click in runner.children
+        runner.submit(drag, lambda j, r, e: got.append(m.finish(j, r, e)), wait=10.0)
+        assert drag not in runner.children and got[-1] is True
+        pump(loop, lambda: len(got) == 3)
+        assert got[1:] == [True, False] and np.allclose(m.state.report.point, (0.25, 0.5))
+        del got[1:]
         slow = Job(kind="critical", generation=99, run=lambda: time.sleep(60), started=0.0)
         runner.submit(slow, lambda j, r, e: got.append(e))
         child = runner.children[slow]
@@ -317,7 +326,7 @@ def live_explorer(loop, gate: dict) -> SurfaceExplorer:
     for event in gate.values():
         event.set()  # built at once, like a notebook cell does
     ex = SurfaceExplorer("lecture", point=(1.2, -0.8))
-    ex.runner = BackgroundRunner(loop, processes=())  # threads: they see the test's gates
+    ex.runner = BackgroundRunner(loop, fork=False)  # threads: they see the test's gates
     ex.widget(backend="image")
     for event in gate.values():
         event.clear()  # from now on every analysis waits for the test

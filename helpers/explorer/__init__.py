@@ -118,15 +118,17 @@ class SurfaceExplorer:
         self.pick(self.model.default_point() if point is None else point)
 
     # ------------------------------------------------------------------ logic
-    def pick(self, point: Sequence[float], *, background: bool = False) -> PointReport | None:
+    def pick(self, point: Sequence[float], *, background: bool = False,
+             isolated: bool = False) -> PointReport | None:
         """Analyse a point (snapping to a critical point within snap_radius·width); redraw.
 
         background=True: the point moves at once and its report follows (None is returned
         unless it is known at once); a later pick or surface makes this one stale.
+        isolated=True (a click, not a slider drag): analysed in a process of its own.
         """
         p = as_point(point)
         if background:
-            job = self.model.begin_pick(p)
+            job = self.model.begin_pick(p, isolated)
             self.runner.cancel_stale(self.model.jobs)  # the previous pick's analysis ends now
             if job is None or not self._submit(job, QUICK_WAIT):
                 self.refresh()  # snapped, or still classifying: show the point now
@@ -259,5 +261,5 @@ class SurfaceExplorer:
 
     def _clicked(self, xy: tuple[float, float]) -> None:
         """A click on the map: the point moves at once, its analysis follows."""
-        self.pick(xy, background=True)
+        self.pick(xy, background=True, isolated=True)
         self._sync_controls()

@@ -72,6 +72,7 @@ class Job:
     run: Callable[[], Any]
     started: float  # the model's clock when the job was made
     point: np.ndarray | None = None  # the point a "point" job analyses
+    isolated: bool = False  # a hint to the runner: worth a process of its own (a click)
 
 
 def short_reason(exc: BaseException) -> str:
@@ -218,8 +219,11 @@ class ExplorerModel:
             return True, None
         return True, self._new_job("critical", partial(cached_critical_points, *key))
 
-    def begin_pick(self, point: Sequence[float]) -> Job | None:
-        """Move the point at once; None when it snapped, else the job that classifies it."""
+    def begin_pick(self, point: Sequence[float], isolated: bool = False) -> Job | None:
+        """Move the point at once; None when it snapped, else the job that classifies it.
+
+        isolated: a single pick (a click) rather than one of many (a slider drag).
+        """
         p = as_point(point)
         self.jobs.pop("point", None)  # the previous pick's analysis is stale now
         if self._snap(p):
@@ -229,8 +233,10 @@ class ExplorerModel:
         st.point, st.report, st.snapped = p, None, False
         if st.error.startswith("cannot analyse"):
             st.error = ""
-        return self._new_job("point", partial(analyze_point, st.expr, st.variables, p.copy()),
-                             point=p)
+        job = self._new_job("point", partial(analyze_point, st.expr, st.variables, p.copy()),
+                            point=p)
+        job.isolated = isolated
+        return job
 
     def finish(self, job: Job, result: Any = None, error: BaseException | None = None) -> bool:
         """Apply a job's outcome; False (nothing changes) when the job is stale."""

@@ -7,10 +7,13 @@ main thread, through the event loop the kernel runs there (``call_soon_threadsaf
 cells, ipykernel keeps handling widget messages while the job works. A job that ends within
 ``wait`` seconds is applied at once, so a quick analysis costs one redraw, not two.
 
-Where ``fork`` exists, jobs (of the kinds in ``processes``: by default all) run in a forked
-child process (about 15 ms to start): they never compete with the kernel for Python's
-interpreter lock, and ``cancel_stale`` ends a superseded or stopped analysis at once (the child
-is killed). Elsewhere they run in daemon threads, at most ``THREADS_PER_KIND`` at a time.
+Where ``fork`` exists, the long jobs (the critical-point search: kinds in ``processes``) run in
+a forked child process: they never compete with the kernel for Python's interpreter lock, and
+``cancel_stale`` ends a superseded or stopped search at once (the child is killed). A picked
+point is classified in a child too when it was clicked (``job.isolated``: one event, a slow
+analysis there is killed when the next click comes); points of a slider drag in a daemon
+thread (a fork costs tens of milliseconds per event), unless a thread of their kind still works
+on a slow point. Without fork, threads, at most ``THREADS_PER_KIND`` per kind.
 Without a running event loop (a script, a unit test) or without threads (a browser-only
 Python), a job runs at once in the caller's thread: same outcome, no concurrency.
 """
@@ -100,11 +103,14 @@ class BackgroundRunner:
     """Runs jobs in daemon threads and calls ``done(job, result, error)`` on the main thread."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None = None,
-                 processes: tuple[str, ...] = ("critical", "point")) -> None:
+                 processes: tuple[str, ...] = ("critical",), fork: bool = True) -> None:
         """loop: where outcomes are delivered (default: the loop running when a job starts);
-        processes: the kinds of job run in a forked child where fork exists."""
+        processes: the kinds of job always run in a forked child where fork exists (other
+        kinds too while a thread of theirs is still running: a slow analysis); fork=False:
+        threads only."""
         self.loop = loop
         self.processes = tuple(processes)
+        self.fork = bool(fork)
         self.threads: list[threading.Thread] = []  # started and maybe still running
         self.children: dict[Job, Child] = {}  # forked children, until cancelled or ended
         self._lock = threading.Lock()
@@ -142,7 +148,10 @@ class BackgroundRunner:
     def _start(self, job: Job, future: Future) -> None:
         """Start the job in a forked child (long kinds, where fork exists) or a thread."""
         name = f"explorer-{job.kind}-{job.generation}"
-        proc, parent = self._fork(job) if job.kind in self.processes else (None, None)
+        with self._lock:
+            slow = self._running.get(job.kind, 0) > 0  # a thread of this kind still works
+        fork = self.fork and (job.kind in self.processes or job.isolated or slow)
+        proc, parent = self._fork(job) if fork else (None, None)
         if proc is not None:
             target, args = _wait_child, (proc, parent, future)
         elif self._wait_turn(job, future):
