@@ -39,20 +39,14 @@ def enable_custom_widget_manager():
         f.write("enabled\\n")
 '''
 DRIVER = '''\
-import contextlib, json, sys
+import json, sys
 import nbformat
 from nbclient import NotebookClient
 
 path, cwd, root = sys.argv[1], sys.argv[2], sys.argv[3]
-sys.path.insert(0, root)  # only for tools.execute's guard against a missed kernel reply
-try:
-    from tools.execute import sliced_reply_polling
-except ImportError:
-    sliced_reply_polling = contextlib.nullcontext
 nb = nbformat.read(path, as_version=4)
-with sliced_reply_polling():
-    NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True,
-                   resources={"metadata": {"path": cwd}}).execute()
+NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True,
+               resources={"metadata": {"path": cwd}}).execute()
 errors = [f"cell {i}: {o.get('ename')}: {o.get('evalue')}" for i, c in enumerate(nb.cells)
           if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
 install = [c for c in nb.cells if "colab-install" in c.metadata.get("tags", [])]

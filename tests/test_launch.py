@@ -95,7 +95,8 @@ def test_writing_twice_changes_nothing():
     assert update_notebook_text(once, SLUG, URL, PATH) == once
     readme = "# Title\n\nText.\n"
     first = update_readme_text(readme, SLUG, "notebooks/00_start_here.ipynb")
-    assert first.startswith("# Title\n\n<!-- launch-badges -->\n[![Open this notebook in Google Colab]")
+    assert first.startswith("# Title\n\n<!-- launch-badges -->\n"
+                            "[![Open this notebook in Google Colab]")
     assert update_readme_text(first, SLUG, "notebooks/00_start_here.ipynb") == first
 
 

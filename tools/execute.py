@@ -11,13 +11,11 @@ environment) so floats are reproducible.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,40 +83,6 @@ def coalesce_streams(outputs: list) -> list:
     return merged
 
 
-@contextlib.contextmanager
-def sliced_reply_polling() -> Iterator[None]:
-    """Wait for kernel replies in 0.5 s slices while executing.
-
-    While nbclient waits for a cell's execute_reply on the shell socket, it also sends on
-    that socket: every output captured by an ipywidgets Output widget (``interactive_output``,
-    ``interact``, ``with out:``) is synced back to the kernel as a comm message. Such a send
-    on the zmq.asyncio socket can swallow the socket's wake-up for the reply, which then sits
-    unread until the cell timeout's last poll finds it (forever without a timeout): the
-    stall of nbconvert issue 2003 / nbclient issue 312. It does not depend on the kernel
-    (seen with ipykernel 7.4 and 6.31 alike). Re-polling every 0.5 s picks the reply up.
-    Not needed once no cell captures outputs into an Output widget while it executes.
-    """
-    from queue import Empty
-
-    from jupyter_client.channels import AsyncZMQSocketChannel
-
-    async def get_msg(self, timeout=None):
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            wait = 0.5 if deadline is None else max(0.0, min(0.5, deadline - time.monotonic()))
-            if await self.socket.poll(int(wait * 1000)):
-                return await self._recv()
-            if deadline is not None and time.monotonic() >= deadline:
-                raise Empty
-
-    original = AsyncZMQSocketChannel.get_msg
-    AsyncZMQSocketChannel.get_msg = get_msg
-    try:
-        yield
-    finally:
-        AsyncZMQSocketChannel.get_msg = original
-
-
 def run_notebook(nb, cwd: Path):
     """Execute a notebook object in place with the course's fixed kernel settings."""
     from nbclient import NotebookClient
@@ -133,8 +97,7 @@ def run_notebook(nb, cwd: Path):
         store_widget_state=True,  # also needed by nbclient whenever an Output widget is used
         resources={"metadata": {"path": str(cwd)}},
     )
-    with sliced_reply_polling():
-        client.execute()
+    client.execute()
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
