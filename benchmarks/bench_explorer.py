@@ -105,14 +105,14 @@ def main() -> None:
         print(f"  analysis only          {stats(analysis)}")
         print(f"  analysis + redraw      {stats(redraw)}   (blitted per-point artists)")
         print(f"  analysis + full draw   {stats(full_draw)}   (reference: whole figure)")
-        print(f"  click, widget's path   {stats(clicks)}   (classified beside the kernel)")
+        print(f"  widget pick (slider)   {stats(clicks)}   (classified in a thread)")
     if args.switches > 0:
         switch_rows(args.switches)
     print("\nThe machine may be shared: numbers measured under load are upper bounds.")
 
 
 def background_clicks(ex: SurfaceExplorer, pts: np.ndarray) -> list[float]:
-    """Seconds per pick(background=True): the point drawn (and classified within 0.1 s)."""
+    """Seconds per pick(background=True), a slider step: drawn, classified within 0.1 s."""
     loop = asyncio.new_event_loop()
     ex.runner = BackgroundRunner(loop)
     out = timed(lambda p: ex.pick(p, background=True), pts)
