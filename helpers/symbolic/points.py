@@ -60,7 +60,8 @@ def undefined_error(vars_: tuple[sp.Symbol, ...], num_p: np.ndarray) -> ValueErr
     names = ", ".join(map(str, vars_))
     pt = ", ".join(fmt_num(c) for c in num_p)
     return ValueError(f"f is not defined at ({names}) = ({pt}): its value is not a finite real "
-                      "number there (e.g. log(0), 1/0 or sqrt of a negative number)")
+                      "number there (e.g. log(0), 1/0, sqrt of a negative number, or a "
+                      "number too large for the computer's floating point, such as 9^(9^9))")
 
 
 def rational_near(p: np.ndarray, max_den: int = 1000) -> list[sp.Rational] | None:
