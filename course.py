@@ -58,6 +58,13 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _reproducible_env() -> dict[str, str]:
+    """_env() for commands whose results are compared with stored ones (execute, test, stress):
+    analyses get 30 s instead of the student's 3 s default, so a busy machine never turns a
+    complete answer into a partial one (the 3 s bound itself is tested explicitly)."""
+    return {**_env(), "HELPERS_TIME_LIMIT": "30"}
+
+
 def _run(cmd: list[str], **kwargs) -> int:
     """Run a command from the repository root and return its exit code."""
     print("$", " ".join(str(c) for c in cmd), flush=True)
@@ -208,7 +215,7 @@ def cmd_test(extra: list[str]) -> int:
         if name == "browser tests" and not (ROOT / "tests" / "browser").is_dir():
             continue
         print(f"\n=== {name}", flush=True)
-        code = _run(cmd)
+        code = _run(cmd, env=_reproducible_env())
         if code:
             print(f"\nFAILED in stage: {name}", flush=True)
             return code
@@ -224,13 +231,13 @@ def cmd_execute(extra: list[str]) -> int:
         for edition in ("", "zh-Hans/", "zh-Hant/"):
             found = sorted(ROOT.glob(f"notebooks/{edition}[0-9][0-9]_*.ipynb"))
             extra += [str(p.relative_to(ROOT)) for p in found]
-    return _run([VENV_PY, "-m", "tools.execute", *extra])
+    return _run([VENV_PY, "-m", "tools.execute", *extra], env=_reproducible_env())
 
 
 def cmd_stress(extra: list[str]) -> int:
     """Run every notebook several times with plain nbconvert; report stalls (tools/stress.py)."""
     ensure_venv()
-    return _run([VENV_PY, "-m", "tools.stress", *extra])
+    return _run([VENV_PY, "-m", "tools.stress", *extra], env=_reproducible_env())
 
 
 def cmd_translate(extra: list[str]) -> int:
