@@ -267,3 +267,13 @@ def test_public_entry_points_refuse_bad_arguments_in_plain_words(call, error, ma
     with pytest.raises(error, match=match) as info:
         call(_context())
     assert "/helpers/" in info.traceback[-1].path.as_posix()  # raised by the course itself
+
+
+def test_a_width_the_default_steps_cannot_certify_says_so():
+    """n_hidden=32 with the default lm_iters certifies nothing: a warning names the fix."""
+    from helpers import minimum_ratio_experiment
+
+    fix = r"None of the 2 runs reached a critical point.*lm_iters=3000"
+    with pytest.warns(UserWarning, match=fix):
+        result = minimum_ratio_experiment(2, 0, n_hidden=32)
+    assert not result.certified

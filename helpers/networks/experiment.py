@@ -25,6 +25,7 @@ same point (hidden units swapped or sign-flipped).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -299,5 +300,15 @@ def _run(plan: Plan, tick: Ticker) -> ExperimentResult:
     ]
     settings = dict(n_hidden=plan.n_hidden, n_samples=plan.n_samples, gd_steps=plan.gd_steps,
                     lr=lr, lm_iters=plan.lm_iters)
+    if not any(r.certified for r in records):
+        warnings.warn(no_critical_point_message(plan.n_runs, plan.lm_iters, plan.grad_tol),
+                      stacklevel=3)
     return ExperimentResult(records, model, X, y, plan.seed, plan.grad_tol, plan.zero_tol,
                             plan.theta_max, plan.l2, settings)
+
+
+def no_critical_point_message(n_runs: int, lm_iters: int, grad_tol: float) -> str:
+    """What to say when no run reached a certified critical point."""
+    return (f"None of the {n_runs} runs reached a critical point (gradient norm <= {grad_tol:g} "
+            f"after {lm_iters} Levenberg-Marquardt steps), so there is no minimum ratio to "
+            f"report. Wider networks need more steps: try lm_iters={10 * lm_iters}.")
