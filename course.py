@@ -143,6 +143,9 @@ def _install(profile: str) -> None:
     # the kernels of this environment load helpers.guard: plain-language errors for students
     if _run([VENV_PY, "-m", "helpers.guard", "--install"]):
         sys.exit("could not write the kernel configuration (helpers.guard --install)")
+    # plain `jupyter nbconvert --to html` here writes each figure's alt text (course_html)
+    if _run([VENV_PY, "-m", "tools.nbconvert_config"]):
+        sys.exit("could not write the nbconvert configuration (tools/nbconvert_config.py)")
     _stamp_file(profile).write_text(_stamp(profile))
 
 

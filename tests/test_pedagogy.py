@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 
-from tests.conftest import read_notebook
+from tests.conftest import NOTEBOOK_DIR, read_notebook
 
 MAX_WORDS = 120
 KINDS = ("exercise-predict", "exercise-concept", "exercise-tweak", "exercise-compute")
@@ -238,3 +239,25 @@ def test_headings_form_an_outline(notebook_path):
     assert [h for h in headings if h[1] == 1] == headings[:1], "exactly one H1, the title"
     for (_, before, _), (i, level, text) in zip(headings, headings[1:], strict=False):
         assert level <= before + 1, f"cell {i}: H{level} {text!r} right after an H{before}"
+
+
+@pytest.mark.parametrize("name", ["01_critical_points.ipynb", "04_escaping_saddle_points.ipynb"])
+def test_plain_nbconvert_html_writes_alt_text(tmp_path, name):
+    """`jupyter nbconvert --to html` with the course environment's configuration (written by the
+    install step, tools/nbconvert_config.py) reports no image without alt text."""
+    import subprocess
+    import sys
+
+    from tools.nbconvert_config import install
+
+    config = install(tmp_path / "env").parent
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config)}
+    done = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html",
+                           "--output-dir", str(tmp_path), str(NOTEBOOK_DIR / name)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Alternative text is missing" not in done.stderr
+    html = (tmp_path / name.replace(".ipynb", ".html")).read_text()
+    alts = re.findall(r'<img[^>]*?alt="([^"]*)"', html)
+    assert len(alts) == html.count("<img") > 2
+    assert all(len(alt.split()) >= 5 for alt in alts)
