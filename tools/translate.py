@@ -76,9 +76,10 @@ def catalogue_path(notebook: Path) -> Path:
 
 
 def translated_cells(nb) -> list:
-    """The cells whose text is translated: every markdown cell but the launch badges."""
-    return [c for c in nb.cells
-            if c.cell_type == "markdown" and LAUNCH_TAG not in c.metadata.get("tags", [])]
+    """The cells whose text is translated: every markdown cell but the launch badges and
+    the English 00's link to the editions (both generated per edition)."""
+    return [c for c in nb.cells if c.cell_type == "markdown" and c.id != LINKS_ID
+            and LAUNCH_TAG not in c.metadata.get("tags", [])]
 
 
 def units(nb) -> dict[str, str]:
@@ -274,6 +275,8 @@ def build_edition(english, data: dict[str, Any], lang: str, previous=None, name:
     for cell in nb.cells:
         if LAUNCH_TAG in cell.metadata.get("tags", []):
             cell.source = launch_badges(f"notebooks/{lang}/{name}")
+        elif cell.id == LINKS_ID:
+            continue  # replaced below by this edition's links
         elif cell.cell_type == "markdown":
             cell.source = _translation(zh, cell.id, lang, name)
         elif cell.cell_type == "code":
@@ -283,7 +286,10 @@ def build_edition(english, data: dict[str, Any], lang: str, previous=None, name:
             same = before is not None and before.source == cell.source
             cell.outputs = before.outputs if same else []
             cell.execution_count = before.execution_count if same else None
-    if name.startswith("00_"):
+    links = [i for i, c in enumerate(nb.cells) if c.id == LINKS_ID]
+    if links:
+        nb.cells[links[0]] = links_cell(name, lang)
+    elif name.startswith("00_"):
         nb.cells.insert(1, links_cell(name, lang))
     nb.metadata["language"] = lang
     if previous is not None and "widgets" in previous.metadata:
