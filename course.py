@@ -228,9 +228,13 @@ def cmd_test(extra: list[str]) -> int:
 
 def cmd_execute(extra: list[str]) -> int:
     """Re-execute notebooks in place (tools/execute.py): the ones named, or by default every
-    English notebook, then the Chinese editions (notebooks/zh-Hans, notebooks/zh-Hant)."""
+    English notebook, then the Chinese editions (notebooks/zh-Hans, notebooks/zh-Hant), first
+    rebuilt from the English code and the translation catalogues (tools/translate.py)."""
     ensure_venv()
     if not [a for a in extra if not a.startswith("-")]:
+        built = _run([VENV_PY, "-m", "tools.translate", "build"])
+        if built:
+            return built
         for edition in ("", "zh-Hans/", "zh-Hant/"):
             found = sorted(ROOT.glob(f"notebooks/{edition}[0-9][0-9]_*.ipynb"))
             extra += [str(p.relative_to(ROOT)) for p in found]
