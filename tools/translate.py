@@ -250,7 +250,9 @@ def links_cell(name: str, lang: str):
     """The generated cell of notebook 00 that links the other editions."""
     others = " · ".join(f"[{label}]({href.format(name=name)})"
                         for code, (label, href) in LINKS.items() if code != lang)
-    text = f"**本课程的其他语言版本：** {others}"
+    text = (f"**本课程的其他语言版本：** {others}\n\n"
+            "**在 Google Colab 上：** 笔记本看不出自己属于哪个语言版本，请先插入一个代码单元格"
+            f"并运行 `%env COURSE_LANG={lang}`，练习的检查结果才会以中文显示。")
     cell = nbformat.v4.new_markdown_cell(text if lang == SIMPLIFIED else to_traditional(text))
     cell.id = LINKS_ID
     cell.metadata = {"slideshow": {"slide_type": "-"}}
