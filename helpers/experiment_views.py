@@ -8,11 +8,22 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from helpers.i18n import localize
 from helpers.random_matrices import goe_asymptotic, goe_matrices
 from helpers.style import NEGATIVE_COLOR, POSITIVE_COLOR
 
 __all__ = ["plot_goe", "plot_lecture_axes", "plot_sorted_spectra", "plot_tolerance_sweep",
            "widget_progress"]
+
+# The progress bar's words in the Chinese editions (stage names of helpers.networks and
+# helpers.critical_sweep); English unchanged.
+PROGRESS_ZH = (
+    (r"^running$", "运行中"),
+    (r"gradient descent \((\d+) networks, (\d+) steps\)", r"梯度下降（\1 个网络，\2 步）"),
+    (r"Levenberg–Marquardt on ∇L = 0", "用 Levenberg–Marquardt 法求解 ∇L = 0"),
+    (r"spectra of the end points", "终点的海森矩阵特征值"),
+    (r"partitioned Newton on digits \(runs × iterations\)", "分块牛顿法（运行次数 × 迭代次数）"),
+)
 
 
 def widget_progress(
@@ -22,7 +33,8 @@ def widget_progress(
 
     The bar's final state (stored by the notebook) is deterministic; nothing is printed.
     """
-    bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description=description)
+    bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0,
+                                description=localize(description, PROGRESS_ZH))
     label = widgets.Label(value="")
     stages: list[str] = []
 
@@ -32,7 +44,7 @@ def widget_progress(
         # two stages (gradient descent, then Levenberg–Marquardt) share the bar
         part = (len(stages) - 1 + done / max(total, 1)) / 2
         bar.value = min(1.0, part)
-        label.value = f"{stage}: {done}/{total}"
+        label.value = localize(f"{stage}: {done}/{total}", PROGRESS_ZH)
 
     return widgets.HBox([bar, label]), progress
 

@@ -47,6 +47,19 @@ TAIWAN_TERMS: Mapping[str, str] = {
 SEGMENTS = ("打印出",)
 
 Table = Sequence[tuple[str, str]]
+
+# The kinds of points as helpers print them (verdicts), in the glossary's words. Views apply
+# it after their own sentences, so "degenerate → local minimum" becomes "退化 → 局部极小值".
+KIND_TABLE: Table = (
+    (r"\bnot smooth here \(no second-order test\)", "此处不光滑（无法做二阶检验）"),
+    (r"\bdegenerate critical point\b", "退化临界点"),
+    (r"\bsaddle point\b", "鞍点"),
+    (r"\blocal minimum\b", "局部极小值"),
+    (r"\blocal maximum\b", "局部极大值"),
+    (r"\bnot critical\b", "非临界点"),
+    (r"\bundetermined\b", "无法判定"),
+    (r"\bdegenerate\b", "退化"),
+)
 CATALOGUES = Path(__file__).resolve().parents[1] / "translations" / SIMPLIFIED
 
 

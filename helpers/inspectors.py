@@ -16,6 +16,7 @@ import numpy as np
 import sympy as sp
 from matplotlib import patheffects
 
+from helpers.i18n import KIND_TABLE, localize, phrase
 from helpers.plotting import box_grid, frame_axes
 from helpers.spectrum import EIG_TOL, zero_threshold
 from helpers.style import KIND_COLORS, LOSS_CMAP, NEGATIVE_COLOR, POSITIVE_COLOR
@@ -35,6 +36,13 @@ ORDER_LABELS: dict[int, str] = {
     1: "order 1: + (θ−θ′)ᵀg",
     2: "order 2: + ½(θ−θ′)ᵀH(θ−θ′)",
 }
+# The summary's words in the Chinese editions (helpers.i18n decides; English unchanged).
+SUMMARY_ZH = (
+    (r"   eigenvalues = \(", "   特征值 = ("),
+    (r"\nkind: ", "\n种类："),
+    (r"\nmodel: ", "\n二次模型："),
+    *KIND_TABLE,
+)
 # the lecture's colours: g (order 1) in green, the H term (order 2) in red (Okabe–Ito shades)
 ORDER_COLORS: dict[int, str] = {0: "#0072B2", 1: "#009E73", 2: "#D55E00"}
 ORDER_STYLES: dict[int, str] = {0: ":", 1: "--", 2: "-"}
@@ -196,7 +204,8 @@ class TaylorExplorer:
 
         s1, s2 = _slider_pair(self.bounds, self.theta0, ("θ′₁", "θ′₂"), 0.05)
         sa = W.FloatSlider(value=self.angle_deg, min=0, max=180, step=5,
-                           continuous_update=False, description="angle °")
+                           continuous_update=False,
+                           description=phrase("angle °", {"angle °": "角度 °"}))
 
         def show(w1: float, w2: float, angle: float) -> None:
             self.update(w1, w2, angle)
@@ -239,10 +248,11 @@ class PointInspector:
         H = "; ".join(", ".join(f"{c + 0.0:.4g}" for c in row) for row in report.hessian)
         lam = ", ".join(f"{c + 0.0:.4g}" for c in report.eigenvalues)
         kind = report.verdict
-        return (f"θ′ = ({p})   L = {report.value:.4g}   g = ({g})   ‖g‖ = {report.grad_norm:.3g}\n"
-                f"H = [{H}]   eigenvalues = ({lam})\n"
-                f"kind: {kind}\n"
-                f"model: L(θ) ≈ {report.value:.4g} + (θ−θ′)ᵀg + ½(θ−θ′)ᵀH(θ−θ′)")
+        return localize(
+            f"θ′ = ({p})   L = {report.value:.4g}   g = ({g})   ‖g‖ = {report.grad_norm:.3g}\n"
+            f"H = [{H}]   eigenvalues = ({lam})\n"
+            f"kind: {kind}\n"
+            f"model: L(θ) ≈ {report.value:.4g} + (θ−θ′)ᵀg + ½(θ−θ′)ᵀH(θ−θ′)", SUMMARY_ZH)
 
     def _draw_panel(self, ax: Any, report: PointReport, z: np.ndarray, grid: dict[str, Any],
                     levels: np.ndarray) -> None:

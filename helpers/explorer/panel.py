@@ -9,6 +9,7 @@ import sympy as sp
 
 from helpers import style
 from helpers.explorer.model import CUSTOM, MENU_NAMES, ExplorerState, fmt, fmt_point, step_text
+from helpers.explorer.wording import panel_text, phrase_title
 from helpers.spectrum import inertia, zero_threshold
 from helpers.symbolic import PointReport
 
@@ -132,6 +133,11 @@ def report_rows(state: ExplorerState, rep: PointReport, snap_radius: float) -> l
 def panel_html(state: ExplorerState, snap_radius: float = 0.02, gd_text: str = "") -> str:
     """The side panel as HTML with LaTeX ($…$); gd_text is a last row when not empty."""
     title = MENU_NAMES.get(state.name, "your formula" if state.name == CUSTOM else state.name)
+    return panel_text(_panel_parts(state, phrase_title(title), snap_radius, gd_text))
+
+
+def _panel_parts(state: ExplorerState, title: str, snap_radius: float, gd_text: str) -> str:
+    """The panel's rows in English (``panel_html`` words them in the kernel's language)."""
     # one row per fact, so the panel stays readable when it is narrow; a long formula
     # scrolls inside its own row instead of widening (or being clipped with) the panel
     parts = [row(f"<b>{html.escape(title)}</b>"),

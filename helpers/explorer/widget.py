@@ -14,6 +14,7 @@ import ipywidgets as W
 import numpy as np
 
 from helpers.explorer.model import CUSTOM, GD_STEPS, MENU_FIRST, MENU_NAMES, ExplorerState
+from helpers.explorer.wording import label
 from helpers.surfaces import SURFACES
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class ExplorerControls:
         if self.stop is not None:
             busy = bool(state.working)
             self.stop.disabled = not busy
-            self.stop.tooltip = f"stop: {state.working}" if busy else "nothing is running"
+            self.stop.tooltip = label(f"stop: {state.working}" if busy else "nothing is running")
             self.stop.layout.visibility = "visible" if busy else "hidden"
 
 
@@ -127,9 +128,9 @@ def _image_view(explorer: SurfaceExplorer, fig_w: int) -> W.Image:
 
 
 def _menu_options() -> list[tuple[str, str]]:
-    options = [(MENU_NAMES.get(k, k), k) for k in MENU_FIRST if k in SURFACES]
-    options += [(MENU_NAMES.get(k, k), k) for k in SURFACES if k not in MENU_FIRST]
-    return [*options, ("your formula (type it below)", CUSTOM)]
+    options = [(label(MENU_NAMES.get(k, k)), k) for k in MENU_FIRST if k in SURFACES]
+    options += [(label(MENU_NAMES.get(k, k)), k) for k in SURFACES if k not in MENU_FIRST]
+    return [*options, (label("your formula (type it below)"), CUSTOM)]
 
 
 def _make_controls(explorer: SurfaceExplorer, view: Any, use_ipympl: bool) -> ExplorerControls:
@@ -137,15 +138,16 @@ def _make_controls(explorer: SurfaceExplorer, view: Any, use_ipympl: bool) -> Ex
     st = explorer.state
     names = ", ".join(map(str, st.variables if st.name == CUSTOM
                           else explorer.custom_variables))
-    menu = W.Dropdown(options=_menu_options(), value=st.name, description="surface",
+    menu = W.Dropdown(options=_menu_options(), value=st.name, description=label("surface"),
                       style={"description_width": "56px"},
                       layout=W.Layout(width="285px", margin="2px 14px 2px 0"))
-    text = W.Text(value=st.formula, placeholder="e.g. x^4 - x^2 + y^2",
+    text = W.Text(value=st.formula, placeholder=label("e.g. x^4 - x^2 + y^2"),
                   description=f"L({names}) =", continuous_update=False,
                   style={"description_width": "initial"}, layout=W.Layout(width="255px"))
-    button = W.Button(description="plot", tooltip="plot your formula", button_style="info",
+    button = W.Button(description=label("plot"), tooltip=label("plot your formula"),
+                      button_style="info",
                       layout=W.Layout(width="56px", margin="2px 14px 2px 4px"))
-    gd = W.Checkbox(value=explorer.gd_steps > 0, description="gradient-descent path",
+    gd = W.Checkbox(value=explorer.gd_steps > 0, description=label("gradient-descent path"),
                     indent=False, layout=W.Layout(width="auto", margin="2px 16px 2px 0"))
     sliders = [W.FloatSlider(
         value=float(st.point[i]), min=lo, max=hi, step=(hi - lo) / SLIDER_STEPS,
@@ -155,7 +157,7 @@ def _make_controls(explorer: SurfaceExplorer, view: Any, use_ipympl: bool) -> Ex
     panel = W.HTMLMath(value=explorer.panel_html(), layout=W.Layout(
         flex=f"1 1 {PANEL_MIN_WIDTH}px", min_width=f"{PANEL_MIN_WIDTH}px",
         max_width=f"{PANEL_MAX_WIDTH}px", overflow="auto", margin="0"))
-    stop = W.Button(description="stop", icon="stop", button_style="warning",
+    stop = W.Button(description=label("stop"), icon="stop", button_style="warning",
                     layout=W.Layout(width="72px", margin="2px 0"))
     c = ExplorerControls(view=view, menu=menu, text=text, button=button, gd=gd,
                          sliders=sliders, panel=panel, stop=stop)
