@@ -22,7 +22,7 @@ from helpers.inspectors import PointInspector  # noqa: E402
 ENGLISH_KINDS = ("saddle point", "local minimum", "local maximum", "not critical",
                  "degenerate", "undetermined")
 # English words the Chinese panel may keep: names, symbols, code (formulas, functions)
-KEPT = {"lr", "abs", "Abs", "Himmelblau", "Rosenbrock", "pmatrix", "begin", "end", "theta",
+KEPT = {"lr", "abs", "log", "Abs", "Himmelblau", "Rosenbrock", "pmatrix", "begin", "end", "theta",
         "nabla", "lambda", "left", "right", "quad", "cdot", "frac", "span", "style", "color"}
 
 
@@ -50,6 +50,7 @@ def en(monkeypatch) -> None:
     ("lecture", (0.3, 0.2), ["非临界点", "下坡", "容差"]),
     ("x3+y2", (0.0, 0.0), ["退化", "鞍点", "泰勒级数"]),
     ("abs(x) + y^2", (0.0, 0.0), ["折点", "无法判定", "局部极小值"]),
+    ("log(x) + y^2", (1.0, 0.5), ["没有定义", "留空（灰色）", "非临界点"]),
 ])
 def test_chinese_panel_uses_the_glossary_and_no_english_prose(zh, f, point, terms) -> None:
     ex = SurfaceExplorer(f, point=point, find_critical=False, gd_steps=20)

@@ -61,6 +61,22 @@ STATUS_ZH: Table = (
     (r"Your formula (.*?) was not plotted: ", r"你的公式 \1 没有画出来："),
     (r"The surface was not changed: ", "曲面没有更换："),
     (r"the picture could not be updated \((.*)\)", r"图没能更新（\1）"),
+    (r"the loss depends on (\[.*?\]), not only on (\[.*?\])", r"损失依赖于 \1，而不只依赖于 \2"),
+    (r"the explorer shows functions of exactly two variables",
+     "曲面浏览器只显示恰好两个变量的函数"),
+    (r"the loss is not defined anywhere in the region (.*?): choose another formula or region",
+     r"损失在区域 \1 内处处没有定义：请换一个公式或区域"),
+    (r"L is undefined, not real or infinite on (\S+) of the region \(e\.g\. at (.*?)\); "
+     r"those points are left blank \(grey\) in the picture\.",
+     r"L 在区域的 \1 上没有定义、不是实数或为无穷大（例如在 \2）；图中这些点留空（灰色）。"),
+    (r"The search for kinks and singularities took too long and was cut short: there may be "
+     r"more places where the gradient is not defined\.",
+     "寻找折点和奇点耗时过长，已提前结束：可能还有别的地方梯度没有定义。"),
+    (r"log\(·\) needs a positive argument", "log(·) 的自变量必须为正"),
+    (r"a division by a quantity that can be 0", "除以一个可能为 0 的量"),
+    (r"tan\(·\) has poles where cos\(·\) = 0", "tan(·) 在 cos(·) = 0 处有极点"),
+    (r"a power \^(\S+) that is not smooth where its base is ≤ 0", r"幂 ^\1 在底数 ≤ 0 处不光滑"),
+    (r"(\S+) is not smooth where (.+?) = 0", r"\1 在 \2 = 0 处不光滑"),
 )
 
 # The parser's most common messages (helpers.parsing words them in English).
@@ -80,6 +96,9 @@ PARSE_ZH: Table = (
     (r"floor division // is not allowed; use / for division", "不允许使用整除 //；除法请用 /"),
     (r"unknown function (\S+)\. The allowed functions are (.*?)\.",
      r"未知函数 \1。可以使用的函数有 \2。"),
+    (r"unknown name (\S+)\. ", r"未知的名称 \1。"),
+    (r"each function takes exactly one argument, and the formula is a single expression",
+     "每个函数只接受一个自变量，而且公式只能是一个表达式"),
     (r"(\S+) is not allowed: ", r"\1 不允许使用："),
     (r"A formula may use numbers, the variables (.*?), \+ - \* / and \^ \(or \*\*\) for "
      r"powers, parentheses, the functions (.*?) and the constants pi and e\.",
