@@ -167,15 +167,15 @@ def _start_source(folder: str) -> str:
 
 
 START = "00_start_here.ipynb"
-PENDING = pytest.mark.xfail(reason="the English 00's link to the editions is not written yet")
 
 
-@pytest.mark.parametrize("folder", [pytest.param("", marks=PENDING), *ZH_EDITIONS])
+@pytest.mark.parametrize("folder", ["", *ZH_EDITIONS])
 def test_start_here_links_the_other_languages(folder):
     """Notebook 00 of each edition links the other two (issue 16: findable)."""
     source = _start_source(folder)
     here = NOTEBOOK_DIR / folder
     targets = {NOTEBOOK_DIR / d / START for d in ("", *ZH_EDITIONS)} - {here / START}
-    links = {(here / m).resolve() for m in re.findall(r"\]\((?!https?:)([^)#\s]+00_start_here\.ipynb)\)", source)}
+    found = re.findall(r"\]\((?!https?:)([^)#\s]+00_start_here\.ipynb)\)", source)
+    links = {(here / m).resolve() for m in found}
     missing = sorted(str(t.relative_to(NOTEBOOK_DIR)) for t in targets - links)
     assert not missing, f"{folder or 'en'}/00 does not link {missing}"
