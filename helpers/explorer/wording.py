@@ -53,6 +53,8 @@ STATUS_ZH: Table = (
     (r"the search for critical points was cut short \((.*?)\): some may be missing",
      r"临界点的搜索被提前结束（\1）：可能有遗漏"),
     (r"\bit ran out of time\b", "时间用完了"),
+    (r"the analysis was stopped before it ended", "分析在完成前被停止了"),
+    (r"superseded by a newer analysis", "已被更新的分析取代"),
     (r"the critical points could not be found \((.*?)\); picks are not snapped",
      r"找不到临界点（\1）；点选不会吸附到临界点"),
     (r"cannot analyse \(([^)]*)\) = \(([^)]*)\): (.*?)\. "
