@@ -12,6 +12,9 @@ build/slide-assets/, checked against their SHA-256) and copied next to the decks
     slides/mathjax/     MathJax 2.7 (TeX, HTML-CSS, Safe)  from jupyter-server-mathjax 0.2.6
     slides/vendor/      require.js 2.3.7 and jQuery   from nbclassic 1.3.3
 
+The Chinese editions' decks go to `slides/zh-Hans/` and `slides/zh-Hant/`, each folder with its
+own copy of the assets (so every folder works on its own); slides/index.html links them.
+
 So building needs only Python and pip (and PyPI the first time); showing needs only a
 browser: open slides/index.html, or serve the folder (`python -m http.server -d slides`).
 Cells with slide_type "notes" become speaker notes (press `s` in the deck); "skip" cells are
@@ -312,12 +315,21 @@ def build_deck(notebook: Path, out: Path) -> Path:
     return dest
 
 
+EDITIONS = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文（台灣）"}
+
+
+def deck_folder(notebook: Path, out: Path) -> Path:
+    """Where a notebook's deck goes: `out/`, or `out/zh-Hans/` for a Chinese edition's."""
+    return out / notebook.parent.name if notebook.parent.name in EDITIONS else out
+
+
 def write_index(decks: list[Path], out: Path) -> Path:
-    """A small index.html linking every deck."""
+    """A small index.html linking every deck (and the Chinese editions' indexes, if built)."""
+    links = [(d.name, d.name.removesuffix(".slides.html")) for d in sorted(decks)]
+    links += [(f"{ed}/index.html", f"{name} ({ed})") for ed, name in EDITIONS.items()
+              if (out / ed / "index.html").is_file()]
     items = "\n".join(
-        f'<li><a href="{html.escape(d.name)}">{html.escape(d.name.removesuffix(".slides.html"))}'
-        "</a></li>"
-        for d in sorted(decks)
+        f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>' for href, text in links
     )
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -332,12 +344,17 @@ def write_index(decks: list[Path], out: Path) -> Path:
 
 
 def build(notebooks: list[Path] | None = None, out: Path = DEFAULT_OUT) -> list[Path]:
-    """Build decks for `notebooks` (default: every notebooks/NN_*.ipynb) plus the assets."""
-    targets = notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    out.mkdir(parents=True, exist_ok=True)
-    install_assets(out)
-    decks = [build_deck(path, out) for path in targets]
-    write_index(sorted(out.glob("*.slides.html")), out)
+    """Build decks for `notebooks` (default: every notebook of every edition) plus the assets;
+    a Chinese edition's decks go to `out/zh-Hans/` or `out/zh-Hant/` with their own assets."""
+    targets = notebooks or [p for folder in ("", *EDITIONS)
+                            for p in sorted((NOTEBOOKS / folder).glob("[0-9][0-9]_*.ipynb"))]
+    folders = sorted({deck_folder(path, out) for path in targets}, key=lambda f: f != out)
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        install_assets(folder)
+    decks = [build_deck(path, deck_folder(path, out)) for path in targets]
+    for folder in sorted(folders, key=lambda f: f == out):  # the editions' indexes first
+        write_index(sorted(folder.glob("*.slides.html")), folder)
     return decks
 
 
