@@ -34,7 +34,24 @@ from .lab import (
 pytestmark = pytest.mark.browser
 
 NOTEBOOK_GLOB = os.environ.get("COURSE_BROWSER_NOTEBOOKS", "notebooks/[0-9][0-9]_*.ipynb")
-NOTEBOOKS = sorted(ROOT.glob(NOTEBOOK_GLOB))
+# The Chinese editions: notebooks 00, 01 and 05 of zh-Hans and zh-Hant (the kernel starts in the
+# edition's folder, so helpers print Chinese); the same checks plus visible CJK text.
+ZH_GLOB = os.environ.get("COURSE_BROWSER_ZH_NOTEBOOKS", "notebooks/zh-*/0[015]_*.ipynb")
+NOTEBOOKS = sorted(ROOT.glob(NOTEBOOK_GLOB)) + sorted(ROOT.glob(ZH_GLOB))
+
+# Two different Han characters drawn on a canvas: with no CJK font both are the same "tofu" box.
+CJK_GLYPHS_DIFFER = """() => {
+  const draw = (ch) => {
+    const c = document.createElement("canvas"); c.width = 40; c.height = 40;
+    const g = c.getContext("2d"); g.font = "32px sans-serif"; g.fillText(ch, 2, 32);
+    return Array.from(g.getImageData(0, 0, 40, 40).data).join(",");
+  };
+  return draw("鞍") !== draw("點");
+}"""
+
+
+def _test_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}" if path.parent.name.startswith("zh-") else path.stem
 
 
 def stored_widget_views(path: Path) -> list[int]:
@@ -46,19 +63,21 @@ def stored_widget_views(path: Path) -> list[int]:
     ]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_test_id)
 def test_run_all_in_lab(lab_server, page, page_log, artifacts_dir, timings, path: Path) -> None:
     """Run all cells; no errors; every stored widget view renders as a widget."""
     rel = path.relative_to(ROOT).as_posix()
     open_notebook(page, lab_server, rel)
     seconds = run_all_and_wait(page, timeout_s=240)
-    timings[path.stem] = seconds
-    print(f"{path.stem}: run all -> idle in {seconds:.1f} s")
+    timings[_test_id(path)] = seconds
+    print(f"{_test_id(path)}: run all -> idle in {seconds:.1f} s")
 
     expected = stored_widget_views(path)
     wait_for_widgets(page, expected, timeout_s=60)
     report = notebook_report(page)
-    screenshot_notebook(page, artifacts_dir / f"{path.stem}.png")
+    screenshot_notebook(page, artifacts_dir / f"{_test_id(path).replace('/', '_')}.png")
+    if path.parent.name.startswith("zh-"):
+        _assert_chinese_shown(page, path)
 
     assert report["cells"] == len(expected), "the page shows a different number of cells"
     assert not report["errors"], f"error/stderr outputs in {rel}:\n" + "\n---\n".join(
@@ -75,6 +94,17 @@ def test_run_all_in_lab(lab_server, page, page_log, artifacts_dir, timings, path
     ]
     assert not missing, f"widgets not rendered in {rel}:\n" + "\n".join(missing)
     assert not page_log.page_errors, f"uncaught exceptions in the page: {page_log.page_errors}"
+
+
+def _assert_chinese_shown(page, path: Path) -> None:
+    """The Chinese title is on the page, helpers answered in Chinese, and CJK glyphs render."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    title = "".join(nb["cells"][0]["source"]).splitlines()[0].lstrip("# ").strip()
+    text = page.locator(".jp-NotebookPanel .jp-Notebook").first.inner_text()
+    assert title in text, f"the Chinese title {title!r} is not shown"
+    if "尚未作答" in path.read_text(encoding="utf-8"):  # a stored exercise output
+        assert "尚未作答" in text, "the exercises' Chinese feedback is not shown"
+    assert page.evaluate(CJK_GLYPHS_DIFFER), "no CJK font: Han characters render as boxes"
 
 
 def _notebook(number: str) -> Path:
