@@ -41,10 +41,23 @@ TAIWAN_TERMS: Mapping[str, str] = {
     "默認": "預設",
     "打印出": "印出",
     "打印": "印出",
+    "類型": "類型",  # not 型別 (a programming type)
+    "全局": "全域",  # 全域極小值, not 全域性
+    "計算機": "電腦",  # 計算機 is a calculator in Taiwan
+    "舍入": "捨入",  # the glossary's 捨入誤差
+    "支持": "支持",  # not 支援 (technical support)
+    "噪聲": "雜訊",
+    "正態": "常態",
+    "蒙特卡洛": "蒙地卡羅",
+    "數據集": "資料集",
+    "幻燈片": "投影片",
+    "滑塊": "滑桿",
+    "腳本": "腳本",  # not 指令碼
+    "文本框": "輸入框",
 }
 
 # Simplified phrases OpenCC must keep as one segment so that TAIWAN_TERMS can see them.
-SEGMENTS = ("打印出",)
+SEGMENTS = ("打印出", "计算机")
 
 Table = Sequence[tuple[str, str]]
 
