@@ -187,3 +187,16 @@ def _text(page: str) -> str:
     """The page's text with markup removed (so highlighted code reads as it was written)."""
     text = re.sub(r"<[^>]+>", "", page)
     return _words(html.unescape(text))
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_both_chinese_editions_are_reachable_from_the_home_page(built: Path, lang: str) -> None:
+    """The home page links each edition's home page; that page links every notebook and the
+    glossary of its edition, and the way back to the English home page."""
+    index = (built / "index.html").read_text(encoding="utf-8")
+    assert f'href="{lang}/index.html"' in index, f"the home page does not link {lang}/"
+    home = (built / lang / "index.html").read_text(encoding="utf-8")
+    for name in [*(p.stem for p in NOTEBOOKS), "glossary"]:
+        assert (built / lang / f"{name}.html").is_file(), f"{lang}/{name}.html missing"
+        assert f'href="{name}.html"' in home, f"{lang}/index.html does not link {name}"
+    assert 'href="../index.html"' in home, f"{lang}/index.html does not link the English home"
