@@ -57,7 +57,7 @@ TAIWAN_TERMS: Mapping[str, str] = {
 }
 
 # Simplified phrases OpenCC must keep as one segment so that TAIWAN_TERMS can see them.
-SEGMENTS = ("打印出", "计算机")
+SEGMENTS = ("打印出", "计算机", "数据集")
 
 Table = Sequence[tuple[str, str]]
 
