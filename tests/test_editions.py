@@ -21,6 +21,7 @@ from helpers.exercises import (
     exercise_stub,
 )
 from tests.conftest import NOTEBOOKS, read_notebook
+from tests.test_notebooks import ZH_NOTEBOOKS, notebook_id
 from tools.editions import (
     ANSWER_KEY,
     answer_names,
@@ -250,7 +251,10 @@ def test_small_student_edition_runs_unattempted_and_checks_solved_answers(tmp_pa
 # ---------------------------------------------------------------- the course's notebooks
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+EVERY = NOTEBOOKS + ZH_NOTEBOOKS  # the Chinese editions' notebooks share the code and the tags
+
+
+@pytest.mark.parametrize("path", EVERY, ids=[notebook_id(p) for p in EVERY])
 def test_no_solution_text_in_the_student_edition(path):
     nb = read_notebook(path)
     assert any(secrets(nb)) or not any(is_exercise(c) for c in nb.cells)
@@ -260,7 +264,7 @@ def test_no_solution_text_in_the_student_edition(path):
     assert not any(is_solution(c) for c in student_edition(nb).cells)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", EVERY, ids=[notebook_id(p) for p in EVERY])
 def test_teacher_edition_is_the_notebook_with_solutions_as_notes(path):
     nb = read_notebook(path)
     teacher = teacher_edition(nb)
@@ -314,3 +318,25 @@ def test_building_twice_gives_the_same_bytes(tmp_path):
     first = [p.read_bytes() for p in build_editions([source], tmp_path / "a")]
     second = [p.read_bytes() for p in build_editions([source], tmp_path / "b")]
     assert first == second
+
+
+def test_a_chinese_notebook_goes_to_its_language_folder(tmp_path):
+    """student/zh-Hans/NN.ipynb: the kernel starts there, so helpers answer in Chinese."""
+    source = tmp_path / "zh-Hans" / "99_test.ipynb"
+    source.parent.mkdir()
+    nbformat.write(small_notebook(), source)
+    written = build_editions([source], tmp_path / "out")
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in written) == [
+        "student/zh-Hans/99_test.ipynb", "teacher/zh-Hans/99_test.ipynb"]
+
+
+@pytest.mark.slow
+def test_sealed_keys_check_the_solutions_in_chinese(tmp_path):
+    """zh-Hans 01's student edition, solved, run in a zh-Hans folder: ✓ 正确 (sealed keys and
+    the Chinese feedback together)."""
+    nb = read_notebook(NOTEBOOKS[0].parent / "zh-Hans" / "01_critical_points.ipynb")
+    solved = substitute_answers(student_edition(nb), nb)
+    (tmp_path / "zh-Hans").mkdir()
+    run_notebook(solved, tmp_path / "zh-Hans")
+    for cell in (c for c in solved.cells if is_exercise(c)):
+        assert outputs_text(cell).startswith("✓ 正确"), outputs_text(cell)

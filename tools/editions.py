@@ -9,6 +9,9 @@
   compressed (``exec(answer_key("..."))``), so the exercises still check themselves but the
   answer does not show.
 
+A Chinese edition's notebook (``notebooks/zh-Hans/``, ``notebooks/zh-Hant/``) goes to
+``student/zh-Hans/`` etc., so its kernel, started in that folder, still speaks Chinese.
+
 Cell tags (CONTRIBUTING.md, "Exercises and editions"): ``exercise``, ``exercise-implement``,
 ``solution``, ``answer-key``, ``teacher-only``. Plain functions over nbformat objects.
 """
@@ -29,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "build" / "editions"
 
+LANGUAGES = ("zh-Hans", "zh-Hant")
 EXERCISE, IMPLEMENT, SOLUTION = "exercise", "exercise-implement", "solution"
 ANSWER_KEY, TEACHER_ONLY = "answer-key", "teacher-only"
 KEY_PREFIX = "_answer_key_"
@@ -207,21 +211,25 @@ def build_editions(paths: list[Path], out: Path = OUT) -> list[Path]:
         (out / edition).mkdir(parents=True)
     for path in paths:
         nb = nbformat.read(path, as_version=4)
+        lang = path.parent.name if path.parent.name in LANGUAGES else ""
         for edition, make in (("student", student_edition), ("teacher", teacher_edition)):
-            target = out / edition / path.name
+            target = out / edition / lang / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(make(nb), target)
             written.append(target)
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Build both editions of the given notebooks (default: every notebook of the course)."""
+    """Build both editions of the given notebooks (default: every notebook, every language)."""
     args = list(sys.argv[1:] if argv is None else argv)
     out = OUT
     if "--out" in args:
         i = args.index("--out")
         out, args = Path(args[i + 1]).resolve(), args[:i] + args[i + 2:]
-    paths = [Path(p).resolve() for p in args] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = [Path(p).resolve() for p in args] or [
+        p for lang in ("", *LANGUAGES)
+        for p in sorted((NOTEBOOKS / lang).glob("[0-9][0-9]_*.ipynb"))]
     written = build_editions(paths, out)
     for target in written:
         shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
