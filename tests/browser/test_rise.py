@@ -48,8 +48,12 @@ def test_rise_slideshow(rise_page, page_log) -> None:
     leaves = page.locator(".reveal .slides section:not(.stack)").count()
     assert leaves == expected_slide_count(nb)
     assert not page_log.page_errors, page_log.page_errors
-    outside = [u for u in page_log.blocked if "fonts.googleapis.com" not in u]
-    assert not outside, f"RISE needed the network for more than web fonts: {outside}"
+    # the launch badges (a skipped cell, rendered in the notebook) are pictures from Colab and
+    # Binder, whose buttons only make sense online; offline their alt text shows instead
+    online_only = ("fonts.googleapis.com", "colab.research.google.com/assets/",
+                   "mybinder.org/badge_logo.svg")
+    outside = [u for u in page_log.blocked if not any(host in u for host in online_only)]
+    assert not outside, f"RISE needed the network for more than web fonts and badges: {outside}"
 
 
 @pytest.mark.xfail(
