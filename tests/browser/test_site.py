@@ -12,17 +12,15 @@ A second test opens a notebook page from the folder itself (file://).
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 
 from .conftest import ROOT
+from .lab import serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -52,11 +50,6 @@ _PAGE_JS = """async () => {
 }"""
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def built_site() -> Path:
     """build/site, built now if its sources changed since the last build."""
@@ -69,16 +62,8 @@ def built_site() -> Path:
 @pytest.fixture(scope="module")
 def site_url(built_site: Path) -> Iterator[str]:
     """The built site served on 127.0.0.1 for the module."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_folder(built_site) as url:
+        yield url + "/"
 
 
 def _visit(page, url: str) -> dict:

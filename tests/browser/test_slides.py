@@ -12,18 +12,16 @@ input or a skipped cell.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT
+from .lab import serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -44,11 +42,6 @@ def _deck_url(server: str, path: Path) -> str:
 def _deck_id(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}" if path.parent.name.startswith("zh-") else path.stem
 MATH = re.compile(r"\$[^$\n]+\$|\\\(|\\\[|\\begin\{")
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -73,16 +66,8 @@ def decks(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def deck_server(decks: Path) -> Iterator[str]:
     """Serve the decks' folder on 127.0.0.1 for the module."""
-    handler = functools.partial(_QuietHandler, directory=str(decks))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_folder(decks) as url:
+        yield url
 
 
 def _markdown_has_math(nb: dict) -> bool:
