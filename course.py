@@ -218,7 +218,8 @@ def cmd_test(extra: list[str]) -> int:
         if name == "browser tests" and not (ROOT / "tests" / "browser").is_dir():
             continue
         print(f"\n=== {name}", flush=True)
-        code = _run(cmd, env=_reproducible_env())
+        # browser tests drive the course as a student does: the student's 3 s analysis bound
+        code = _run(cmd, env=_env() if name == "browser tests" else _reproducible_env())
         if code:
             print(f"\nFAILED in stage: {name}", flush=True)
             return code

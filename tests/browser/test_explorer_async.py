@@ -136,7 +136,8 @@ def test_slow_formula_and_click_never_block_the_next_formula(lab_server, page,
             "the x^2 - y^2 picture and its first point")
         state = _state(page)
         assert state["formula"] == "x^2 - y^2" and state["kind"] == "not critical"
-        _wait_until(page, lambda: _state(page)["working"] == "", "the critical points")
+        _wait_until(page, lambda: _state(page)["working"] == "", "the critical points",
+                        timeout_s=45)
         _wait_until(page, lambda: _is_marked(page, state), "the saddle's mark at the origin")
         _wait_until(page, lambda: not kernel_busy(page), "an idle kernel")
         report = notebook_report(page)
